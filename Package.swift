@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+// Pipecast: honest sales forecasts from CRM history.
+//
+// Modules, lowest first; each may import only those above it in this list.
+//   CLAPACK        system LAPACK (Debian liblapack-dev + liblapacke-dev headers)
+//   LinearAlgebra  the only importer of CLAPACK
+//   CRMData        canonical CRM model, CSV reader, validation, point-in-time view, periods
+//   Statistics     random streams, distributions, survival, censored MLE, GLM, pooling, scores
+//   Synthetic      the sample-world generator (`pipecast generate`)
+//   PipelineModel  fits the pipeline model from CRMData using Statistics
+//   KPI            the KPI catalogue
+//   Simulation     seeded parallel Monte Carlo over a compiled model
+//   Backtest       point-in-time origins, baselines, scores
+//   Scenarios      YAML scenarios, levers, sensitivity, quota planning
+//   Reports        table / CSV / JSON / HTML+SVG output
+//   pipecast       the executable: argument parsing, I/O, formatting only
+import PackageDescription
+
+let package = Package(
+  name: "Pipecast",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "pipecast", targets: ["pipecast"]),
+    .library(name: "PipecastKit", targets: [
+      "LinearAlgebra", "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI",
+      "Simulation", "Backtest", "Scenarios", "Reports",
+    ]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLAPACK",
+      pkgConfig: "lapack",
+      providers: [.apt(["liblapack-dev", "liblapacke-dev"])]
+    ),
+    .target(name: "LinearAlgebra", dependencies: ["CLAPACK"]),
+    .target(name: "CRMData"),
+    .target(name: "Statistics", dependencies: ["LinearAlgebra"]),
+    .target(name: "Synthetic", dependencies: ["CRMData", "Statistics"]),
+    .target(name: "PipelineModel", dependencies: ["CRMData", "Statistics", "LinearAlgebra"]),
+    .target(name: "KPI", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
+    .target(name: "Simulation", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
+    .target(name: "Backtest", dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation"]),
+    .target(
+      name: "Scenarios",
+      dependencies: [
+        "CRMData", "Statistics", "PipelineModel", "Simulation",
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    .target(
+      name: "Reports",
+      dependencies: ["CRMData", "Statistics", "PipelineModel", "KPI", "Simulation", "Backtest", "Scenarios"]
+    ),
+    .executableTarget(
+      name: "pipecast",
+      dependencies: [
+        "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation", "Backtest",
+        "Scenarios", "Reports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "_TestSupport", dependencies: ["CRMData"], path: "Tests/_TestSupport"),
+    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+  ]
+)

@@ -1,0 +1,3 @@
+// The Fortran LAPACK routines with C prototypes, from Debian's liblapacke-dev.
+#include <stddef.h>
+#include <lapack.h>
