@@ -49,3 +49,27 @@ import Testing
     #expect(abs(mean - shape * 2) < 5 * se)
   }
 }
+
+@Suite struct KaplanMeierTests {
+  /// Worked by hand: times 1,2+,3,3,4+,5 ("+" censored).
+  /// t=1: n=6,d=1 → S=5/6. t=3: n=4 (1 and 2+ gone), d=2 → S=5/6·2/4=5/12. t=5: n=1,d=1 → S=0.
+  @Test func handWorkedCurve() {
+    let km = KaplanMeier(durations: [1, 2, 3, 3, 4, 5], observed: [true, false, true, true, false, true])
+    #expect(km.times == [1, 3, 5])
+    #expect(km.atRisk == [6, 4, 1])
+    #expect(abs(km.survival[0] - 5.0 / 6) < 1e-12)
+    #expect(abs(km.survival[1] - 5.0 / 12) < 1e-12)
+    #expect(km.survival[2] == 0)
+    #expect(km.median == 3)
+    #expect(abs(km.survival(at: 2.5) - 5.0 / 6) < 1e-12)
+    #expect(km.survival(at: 0.5) == 1)
+    // Greenwood at t=1: S² · 1/(6·5) = (25/36)/30.
+    #expect(abs(km.variance[0] - 25.0 / 36 / 30) < 1e-12)
+  }
+
+  @Test func censoredTailLeavesQuantileUnknown() {
+    let km = KaplanMeier(durations: [1, 2, 3, 4], observed: [true, false, false, false])
+    #expect(km.median == nil)
+    #expect(km.quantile(0.2) == 1)
+  }
+}
