@@ -84,7 +84,7 @@ public struct RepParameters: Sendable, Codable, Hashable {
   public var skillAlpha: Double = 3
   public var skillBeta: Double = 3
   /// Outbound deals an AE opens per working day when fully ramped (Poisson).
-  public var outboundDealsPerDay: Double = 0.13
+  public var outboundDealsPerDay: Double = 0.15
   /// Reps at the start were hired up to this many days before `start` (uniformly).
   public var initialTenureMaxDays: Int = 900
 

@@ -28,7 +28,7 @@ public struct WorldTruth: Codable, Sendable, Equatable {
   /// Every rep over the whole timeline (ids as written; reps hired after `as_of` are not in the
   /// folder).
   public var reps: [RepTruth]
-  public var outboundDealsPerDayPerAE: Double
+  public var outboundDealsPerDayPerRep: Double
   public var deals: DealParameters
   public var customers: CustomerParameters
   public var levers: [Lever]
@@ -207,7 +207,7 @@ public struct WorldTruth: Codable, Sendable, Equatable {
         team: c.teams[rep.team], role: rep.role.rawValue, hiredOn: rep.hired, leftOn: rep.left,
         skill: rep.skill, extraHire: rep.isExtra)
     }
-    outboundDealsPerDayPerAE = r.outboundDealsPerDay
+    outboundDealsPerDayPerRep = r.outboundDealsPerDay
     deals = c.deals
     customers = c.customers
     levers = c.levers
