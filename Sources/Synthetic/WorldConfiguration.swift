@@ -84,7 +84,7 @@ public struct RepParameters: Sendable, Codable, Hashable {
   public var skillAlpha: Double = 3
   public var skillBeta: Double = 3
   /// Outbound deals an AE opens per working day when fully ramped (Poisson).
-  public var outboundDealsPerDay: Double = 0.15
+  public var outboundDealsPerDay: Double = 0.19
   /// Reps at the start were hired up to this many days before `start` (uniformly).
   public var initialTenureMaxDays: Int = 900
 
@@ -276,7 +276,7 @@ public struct ActivityParameters: Sendable, Codable, Hashable {
   /// Probability a first contact of a lead is logged as an activity.
   public var leadContactLogged: Double = 0.15
   /// Probability a stage entry of a deal is logged as an activity (call, meeting, demo …).
-  public var stageEntryLogged: Double = 0.3
+  public var stageEntryLogged: Double = 0.2
   /// Probability an open deal has a planned next step at the export.
   public var plannedNextStep: Double = 0.6
 
