@@ -61,7 +61,7 @@ public enum FieldParser {
   }
 
   /// The result of `amount(_:)`.
-  public enum AmountParse: Equatable {
+  public enum AmountParse: Equatable, Sendable {
     case value(Double)
     case negative
     case invalid
