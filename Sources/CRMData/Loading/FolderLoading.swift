@@ -80,9 +80,10 @@ struct FolderLoading {
   }
 
   mutating func decode<Row: Sendable>(
-    _ reader: CSVReader, _ body: @escaping @Sendable (inout RowReader) -> Row?
+    _ reader: CSVReader, key: Field? = nil, _ body: @escaping @Sendable (inout RowReader) -> Row?
   ) -> DecodedFile<Row> {
-    let decoded = decodeRows(reader, maxErrors: options.maxErrors, threads: options.threads, body)
+    let decoded = decodeRows(
+      reader, maxErrors: options.maxErrors, threads: options.threads, keyColumn: key?.index, body)
     errors.merge(decoded.sink)
     rowCounts[reader.file] = decoded.rows.count
     return decoded
@@ -128,7 +129,7 @@ struct FolderLoading {
       let expected = c["expected_close_on"], account = c["account_id"], source = c["source"]
       let segment = c["segment"], type = c["type"], lead = c["lead_id"]
       let category = c["forecast_category"]
-      deals = decode(reader) { r in
+      deals = decode(reader, key: id) { r in
         let dealID = r.requiredText(id)
         let createdOn = r.requiredMoment(created)
         let ownerID = r.requiredText(owner)
@@ -166,6 +167,7 @@ struct FolderLoading {
     }
     let dealIndex = checkUnique(
       deals.rows.map(\.id), lines: deals.lines, file: "deals.csv", field: dealColumns?["deal_id"])
+    let invalidDeals = Set(deals.failedKeys)
 
     // stages.csv
     var stages: [StageDefinition] = []
@@ -213,7 +215,7 @@ struct FolderLoading {
       let decoded: DecodedFile<HistoryEntry> = decode(reader) { r in
         let dealID = r.requiredText(id)
         let deal = dealIndex[dealID]
-        if deal == nil, !dealID.isEmpty {
+        if deal == nil, !dealID.isEmpty, !invalidDeals.contains(dealID) {
           r.error(id, "deal_id '\(dealID)' is not in deals.csv", fix: "history rows must belong to a deal in deals.csv")
         }
         let changedOn = r.requiredMoment(changed)

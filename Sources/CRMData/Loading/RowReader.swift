@@ -152,6 +152,9 @@ struct DecodedFile<Row: Sendable>: Sendable {
   var rows: [Row] = []
   var lines: [Int32] = []
   var sink: DiagnosticSink
+  /// The key column's value of rows dropped for errors (so references to them are not reported
+  /// again as unknown).
+  var failedKeys: [String] = []
 }
 
 /// A slot per chunk, written by one thread each.
@@ -173,7 +176,7 @@ private final class ChunkSlots<Row: Sendable>: @unchecked Sendable {
 /// error the file is decoded again sequentially, so diagnostics (and their limit) never depend on
 /// the number of threads; errors stop a load anyway, so the repeat costs nothing that matters.
 func decodeRows<Row: Sendable>(
-  _ reader: CSVReader, maxErrors: Int, threads: Int,
+  _ reader: CSVReader, maxErrors: Int, threads: Int, keyColumn: Int? = nil,
   _ decode: @escaping @Sendable (inout RowReader) -> Row?
 ) -> DecodedFile<Row> {
   @Sendable func run(_ chunk: CSVChunk) -> DecodedFile<Row> {
@@ -181,6 +184,7 @@ func decodeRows<Row: Sendable>(
     var problems: [Diagnostic] = []
     var rows: [Row] = []
     var lines: [Int32] = []
+    var failedKeys: [String] = []
     let estimate = (chunk.end - chunk.start) / max(1, reader.columns.count * 12)
     rows.reserveCapacity(estimate)
     lines.reserveCapacity(estimate)
@@ -189,6 +193,7 @@ func decodeRows<Row: Sendable>(
       let value = decode(&row)
       if row.failed {
         if problems.count < maxErrors { problems.append(contentsOf: row.problems) }
+        if let keyColumn, !record.isEmpty(keyColumn) { failedKeys.append(record.string(keyColumn)) }
       } else if let value {
         rows.append(value)
         lines.append(Int32(truncatingIfNeeded: record.line))
@@ -198,7 +203,7 @@ func decodeRows<Row: Sendable>(
     var merged = DiagnosticSink(maxErrors: maxErrors)
     let all = (sink.errors + problems).sorted { ($0.line, $0.column ?? 0) < ($1.line, $1.column ?? 0) }
     for d in all { merged.add(d) }
-    return DecodedFile(rows: rows, lines: lines, sink: merged)
+    return DecodedFile(rows: rows, lines: lines, sink: merged, failedKeys: failedKeys)
   }
   let chunks = reader.chunks(threads)
   let whole = CSVChunk(start: reader.bodyStart, end: reader.bytes.count, line: reader.bodyLine)
