@@ -68,5 +68,6 @@ let package = Package(
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
     .testTarget(name: "PipelineModelTests", dependencies: ["PipelineModel", "CRMData"]),
     .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CRMData"]),
+    .testTarget(name: "CRMDataTests", dependencies: ["CRMData", "_TestSupport"]),
   ]
 )

@@ -1,3 +1,5 @@
+import CRMData
+
 /// A plain-text table with aligned columns, the `--format table` output of every command.
 ///
 /// Numbers are right-aligned, text left-aligned; a title and footnotes may frame it. Widths are
@@ -51,5 +53,15 @@ extension String {
     var s = Substring(self)
     while s.last == " " { s.removeLast() }
     return String(s)
+  }
+}
+
+extension TextTable {
+  /// The table as RFC 4180 CSV: the header row then the rows (no title, no footnotes).
+  public func renderCSV() -> String {
+    let writer = CSVWriter()
+    try? writer.row(headers)
+    for row in rows { try? writer.row(row) }
+    return writer.text
   }
 }
