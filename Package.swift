@@ -69,5 +69,6 @@ let package = Package(
     .testTarget(name: "PipelineModelTests", dependencies: ["PipelineModel", "CRMData"]),
     .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CRMData"]),
     .testTarget(name: "CRMDataTests", dependencies: ["CRMData", "_TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),
   ]
 )
