@@ -116,6 +116,7 @@ public struct GeneralizedLinearModel: Sendable {
         guard second.converged else {
           throw .didNotConverge(iterations: second.iterations, lastChange: second.lastChange)
         }
+        if let error = second.covarianceError { throw .linearAlgebra(error) }
         second.separationDetected = true
         second.separatedPredictor = predictor
         return second
@@ -124,6 +125,7 @@ public struct GeneralizedLinearModel: Sendable {
     guard first.converged else {
       throw .didNotConverge(iterations: first.iterations, lastChange: first.lastChange)
     }
+    if let error = first.covarianceError { throw .linearAlgebra(error) }
     return first
   }
 
@@ -320,12 +322,14 @@ public struct GeneralizedLinearModel: Sendable {
     }
     for c in 0..<p where penalised[c] { information[c, c] += ridge }
     for c in 0..<p { for r in 0..<c { information[r, c] = information[c, r] } }
-    let covariance: Matrix
+    var covariance = Matrix(rows: p, columns: p, repeating: .infinity)
+    var covarianceError: LinearAlgebraError?
     do {
       covariance = try LinearAlgebra.inverseSymmetricPositiveDefinite(information)
     } catch {
-      // Separation drives weights to zero; report infinite errors rather than fail here.
-      covariance = Matrix(rows: p, columns: p, repeating: .infinity)
+      // Separation drives weights to zero and collinear columns make XᵀWX singular; `fit`
+      // decides which it is (refit with a ridge, or throw).
+      covarianceError = error
     }
     let dof = totalWeight - Double(p)
     return GLMResult(
@@ -333,7 +337,8 @@ public struct GeneralizedLinearModel: Sendable {
       covariance: (0..<p).map { covariance.row($0) }, deviance: deviance,
       pearsonChiSquare: pearson, residualDegreesOfFreedom: dof, logLikelihood: logLikelihood,
       iterations: iterations, converged: converged, lastChange: lastChange, ridge: ridge,
-      separationDetected: false, separatedPredictor: nil, fittedMeans: means)
+      separationDetected: false, separatedPredictor: nil, fittedMeans: means,
+      covarianceError: covarianceError)
   }
 }
 
@@ -362,6 +367,13 @@ public struct GLMResult: Sendable, Codable, Equatable {
   public internal(set) var separatedPredictor: String?
   /// Fitted means (Poisson: expected counts; binomial: expected successes, m·p).
   public let fittedMeans: [Double]
+  var covarianceError: LinearAlgebraError? = nil
+
+  private enum CodingKeys: String, CodingKey {
+    case family, predictorNames, coefficients, covariance, deviance, pearsonChiSquare
+    case residualDegreesOfFreedom, logLikelihood, iterations, converged, lastChange, ridge
+    case separationDetected, separatedPredictor, fittedMeans
+  }
 
   public var standardErrors: [Double] { covariance.indices.map { covariance[$0][$0].squareRoot() } }
   /// Pearson χ² / residual degrees of freedom; ≈ 1 when the Poisson/binomial variance holds,

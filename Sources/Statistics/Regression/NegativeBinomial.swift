@@ -43,7 +43,10 @@ public enum NegativeBinomial {
       denominator += w * means[i] * means[i]
     }
     let momentInverse = numerator / denominator
-    if method == .methodOfMoments { return momentInverse > 0 ? 1 / momentInverse : nil }
+    // Σ[(y − μ)² − y] is also twice the ML score for 1/r at 1/r = 0: when it is ≤ 0 the
+    // likelihood is maximised at the Poisson boundary for either method.
+    if momentInverse <= 0 { return nil }
+    if method == .methodOfMoments { return 1 / momentInverse }
 
     func derivatives(_ r: Double) -> (Double, Double, Double) {
       var ll = 0.0, g = 0.0, h = 0.0
@@ -62,7 +65,7 @@ public enum NegativeBinomial {
       return (ll, g, h)
     }
     // Newton on u = log r from the moment estimate; r beyond 1e8 is Poisson for any count data.
-    var u = log(momentInverse > 0 ? min(max(1 / momentInverse, 1e-3), 1e6) : 1e3)
+    var u = log(min(max(1 / momentInverse, 1e-3), 1e6))
     var (ll, g, h) = derivatives(exp(u))
     for iteration in 1...200 {
       let r = exp(u)
@@ -83,7 +86,7 @@ public enum NegativeBinomial {
         step *= 0.5
       }
       if u > log(1e8) { return nil }
-      if !accepted || abs(step) < 1e-10 { return exp(u) }
+      if !accepted || abs(step) < 1e-10 { return u > log(1e8) ? nil : exp(u) }
       if iteration == 200 { throw .didNotConverge(iterations: iteration, lastChange: abs(step)) }
     }
     return exp(u)
