@@ -41,15 +41,15 @@ import Testing
   }
 
   /// Closed form at z = 0: σ(2φ(0) − 1/√π) = 0.2336949772... for σ = 1; the ensemble CRPS of
-  /// 200,000 normal draws converges to the closed form.
+  /// 40,000 normal draws converges to the closed form (tolerance 0.04 ≈ 4 sd of the estimate).
   @Test func crpsNormalClosedFormAndEnsembleConvergence() {
     let closed = ForecastScores.crpsNormal(mean: 0, sd: 1, outcome: 0)
     #expect(abs(closed - (2 / (2 * Double.pi).squareRoot() - 1 / Double.pi.squareRoot())) < 1e-15)
     var g = RandomStream(seed: 21)
-    let samples = (0..<200_000).map { _ in Sampling.normal(mean: 10, sd: 3, using: &g) }
+    let samples = (0..<40_000).map { _ in Sampling.normal(mean: 10, sd: 3, using: &g) }.sorted()
     for y in [10.0, 12.5, 3.0] {
       let exact = ForecastScores.crpsNormal(mean: 10, sd: 3, outcome: y)
-      #expect(abs(ForecastScores.crps(samples: samples, outcome: y) - exact) < 0.01)
+      #expect(abs(ForecastScores.crps(samples: samples, outcome: y, samplesAreSorted: true) - exact) < 0.04)
     }
   }
 
