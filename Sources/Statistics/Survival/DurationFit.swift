@@ -201,13 +201,16 @@ public struct DurationFitter: Sendable {
       var accepted = false
       for _ in 0..<50 {
         let candidate = zip(theta, step).map { $0 + scale * $1 }
-        let value = model.evaluate(candidate, data, derivatives: L.derivativesAreCheap)
+        // The full step is usually accepted, so evaluate it with derivatives; halved steps
+        // first check the log-likelihood alone when derivatives are expensive.
+        let withDerivatives = L.derivativesAreCheap || scale == 1
+        let value = model.evaluate(candidate, data, derivatives: withDerivatives)
         if value.logLikelihood.isFinite
           && value.logLikelihood >= current.logLikelihood - 1e-12 * abs(current.logLikelihood)
         {
           lastChange = zip(candidate, theta).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 0
           theta = candidate
-          current = L.derivativesAreCheap ? value : model.evaluate(candidate, data, derivatives: true)
+          current = withDerivatives ? value : model.evaluate(candidate, data, derivatives: true)
           accepted = true
           break
         }
