@@ -45,8 +45,12 @@ struct GenerateCommand: ParsableCommand {
     var configuration = WorldConfiguration(scale: scale)
     if let start { configuration.start = Day(start)! }
     if let asOf { configuration.asOf = Day(asOf)! }
+    let progress = Progress()
+    progress.update("generating the world (scale \(scale))")
     let world = try SampleWorld.generate(configuration: configuration, seed: seed)
+    progress.update("writing \(out)")
     try world.write(to: URL(fileURLWithPath: out))
+    progress.finish()
     StandardError.write(
       "wrote \(out): \(world.dealCount) deals, \(world.historyRowCount) history rows, \(world.leadCount) leads (whole timeline)")
   }

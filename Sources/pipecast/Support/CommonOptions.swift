@@ -29,6 +29,9 @@ struct DataOptions: ParsableArguments {
   /// Loads and validates the folder, prints warnings on standard error, and returns the
   /// point-in-time view as of `--as-of` (or the export date).
   func load() throws -> LoadedFolder {
+    let progress = Progress()
+    progress.update("reading \(data)")
+    defer { progress.finish() }
     var loaded = try CRMFolderLoader.load(
       at: URL(fileURLWithPath: data), options: LoadOptions(calendar: calendar))
     for warning in loaded.warnings { StandardError.write(warning.description) }
