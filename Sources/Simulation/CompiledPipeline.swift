@@ -68,6 +68,8 @@ struct DealRecord {
   var rep: Int32
   var group: Int32
   var ageDays: Double
+  /// log(ageDays), precomputed (the conditional draws work on the log scale).
+  var logAge: Double
   var amount: Double
   /// Ramp shift of the loss log-odds at the deal's creation (the rep's own shift is per block).
   var rampShift: Double
@@ -244,6 +246,7 @@ struct CompiledPipeline: Sendable {
         DealRecord(
           stage: Int32(d.stage), rep: Int32(r ?? fittedReps.count), group: group(label(d)),
           ageDays: max(0, d.ageDays.isFinite ? d.ageDays : 0),
+          logAge: d.ageDays.isFinite && d.ageDays > 0 ? log(d.ageDays) : -.infinity,
           amount: d.amount.isFinite ? max(0, d.amount) : 0, rampShift: shift))
     }
     if unknownOwners > 0 {

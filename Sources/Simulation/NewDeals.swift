@@ -71,7 +71,7 @@ extension TrialKernel {
     let shift = ctx.params.repShift[rep] + ramp
     var amount = exp(mu + sigma * rng.normal(z)) * c.wonToAllRatio
     if !amount.isFinite { amount = 0 }
-    let t = walk(stage: 0, age: 0, start: created, shift: shift, rng: &rng)
+    let t = walk(stage: 0, age: 0, logAge: -.infinity, start: created, shift: shift, rng: &rng)
     if t >= 0 {
       _ = book(trial: trial, t: t, amount: amount, group: group(rep: rep, source: source, segment: segment, c), fromOpen: false)
     }

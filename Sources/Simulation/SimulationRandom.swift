@@ -104,7 +104,11 @@ struct SimulationRandom: RandomNumberGenerator {
 ///
 /// `x[0] = v / f(r)`, `x[1] = r`, `x[i+1] = f⁻¹(v / x[i] + f(x[i]))`, `x[256] = 0`, with
 /// f(x) = exp(−x²/2), r = 3.6541528853610088 and the common layer area v = 0.00492867323399.
-final class ZigguratTables: @unchecked Sendable {
+///
+/// A struct of two raw pointers (to storage allocated once and never freed), so passing it into
+/// the trial loop costs no reference counting — a shared class reference would make every
+/// thread bump the same counter.
+struct ZigguratTables: @unchecked Sendable {
   static let r = 3.6541528853610088
   static let v = 0.00492867323399
   static let shared = ZigguratTables()
@@ -126,4 +130,30 @@ final class ZigguratTables: @unchecked Sendable {
     x[256] = 0
     for i in 0...256 { f[i] = density(x[i]) }
   }
+}
+
+/// exp(x) inlined into the stage loop: x = k ln 2 + r with |r| ≤ ½ ln 2 (Cody–Waite split of ln 2),
+/// e^r by its degree-11 Taylor polynomial (truncation error < 7e−15 relative), times 2^k built in
+/// the exponent bits. Arguments are clamped to [−708, 709], so the result is finite and > 0.
+/// Faster than the libm call (no call, no errno wrapper) at a few ulps of accuracy — durations and
+/// probabilities need far less.
+@inline(__always)
+func fastExp(_ x: Double) -> Double {
+  let xc = min(max(x, -708), 709)
+  let shifter = 6_755_399_441_055_744.0  // 1.5 · 2⁵²: adding it rounds to an integer.
+  let k = (xc * 1.4426950408889634 + shifter) - shifter
+  let r = (xc - k * 0.6931471805599453) - k * 2.3190468138462996e-17
+  var p = 2.505210838544172e-08
+  p = p * r + 2.755731922398589e-07
+  p = p * r + 2.7557319223985893e-06
+  p = p * r + 2.48015873015873e-05
+  p = p * r + 0.0001984126984126984
+  p = p * r + 0.001388888888888889
+  p = p * r + 0.008333333333333333
+  p = p * r + 0.041666666666666664
+  p = p * r + 0.16666666666666666
+  p = p * r + 0.5
+  p = p * r + 1
+  p = p * r + 1
+  return p * Double(bitPattern: UInt64(bitPattern: Int64(k) + 1023) << 52)
 }

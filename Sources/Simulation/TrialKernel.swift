@@ -46,7 +46,7 @@ struct TrialKernel {
   ///   an exponential proposal from age, with rate 1/θ − (k−1)/age for k ≥ 1 (the tangent of the
   ///   log-concave density, so the ratio is ≤ 1) or 1/θ for k < 1.
   @inline(__always)
-  func conditionalStay(_ row: UnsafePointer<Double>, age: Double, rng: inout SimulationRandom) -> (remaining: Double, logTotal: Double) {
+  func conditionalStay(_ row: UnsafePointer<Double>, age: Double, logAge: Double, rng: inout SimulationRandom) -> (remaining: Double, logTotal: Double) {
     switch Int(row[StageRow.family]) {
     case 0:
       let total = age + row[StageRow.p1] * rng.exponential()
@@ -54,8 +54,8 @@ struct TrialKernel {
     case 1:
       let mu = row[StageRow.p1]
       let sigma = row[StageRow.p2]
-      let z0 = (log(age) - mu) / sigma
-      guard z0.isFinite else { return (0, log(age)) }
+      let z0 = (logAge - mu) / sigma
+      guard z0.isFinite else { return (0, logAge) }
       var zz: Double
       if z0 <= 0 {
         repeat { zz = rng.normal(z) } while zz <= z0
@@ -64,19 +64,18 @@ struct TrialKernel {
         while true {
           zz = z0 + rng.exponential() / alpha
           let d = zz - alpha
-          if rng.uniform() <= exp(-0.5 * d * d) { break }
+          if rng.uniform() <= fastExp(-0.5 * d * d) { break }
         }
       }
       let logTotal = mu + sigma * zz
-      return (max(0, exp(logTotal) - age), logTotal)
+      return (max(0, fastExp(logTotal) - age), logTotal)
     case 2:
       let total = conditionalGamma(row, age: age, rng: &rng)
       return (total - age, log(total))
     default:
-      let k = row[StageRow.p3]
-      let y = pow(age / row[StageRow.p1], k) + rng.exponential()
+      let y = exp(row[StageRow.p3] * (logAge - row[StageRow.p4])) + rng.exponential()
       let logTotal = row[StageRow.p4] + log(y) * row[StageRow.p2]
-      return (max(0, exp(logTotal) - age), logTotal)
+      return (max(0, fastExp(logTotal) - age), logTotal)
     }
   }
 
@@ -110,7 +109,7 @@ struct TrialKernel {
     switch Int(row[StageRow.family]) {
     case 1:
       let logT = row[StageRow.p1] + row[StageRow.p2] * rng.normal(z)
-      return (exp(logT), logT)
+      return (fastExp(logT), logT)
     case 0:
       let e = rng.exponential()
       return (row[StageRow.p1] * e, row[StageRow.p2] + log(e))
@@ -119,7 +118,7 @@ struct TrialKernel {
       return (t, log(t))
     default:
       let logT = row[StageRow.p4] + log(rng.exponential()) * row[StageRow.p2]
-      return (exp(logT), logT)
+      return (fastExp(logT), logT)
     }
   }
 
@@ -130,18 +129,21 @@ struct TrialKernel {
   /// logistic(c₀ + c₁ log T + c₂ log² T + shift) at the *whole* stay's length (so an old deal's
   /// exit odds are those of a long stay), else won or moved by the stage's non-lost shares.
   @inline(__always)
-  mutating func walk(stage startStage: Int, age startAge: Double, start: Double, shift: Double, rng: inout SimulationRandom) -> Double {
+  mutating func walk(
+    stage startStage: Int, age startAge: Double, logAge: Double, start: Double, shift: Double,
+    rng: inout SimulationRandom
+  ) -> Double {
     var s = startStage
     var t = start
     var age = startAge
     for _ in 0..<Self.maxStaysPerDeal {
       steps &+= 1
-      let row = table + s * stride
+      let row = table + s &* stride
       let stayStart = t
       let remaining: Double
       let x: Double
       if age > 0 {
-        (remaining, x) = conditionalStay(row, age: age, rng: &rng)
+        (remaining, x) = conditionalStay(row, age: age, logAge: logAge, rng: &rng)
         age = 0
       } else {
         (remaining, x) = freshStay(row, rng: &rng)
@@ -149,15 +151,15 @@ struct TrialKernel {
       t += stayStart >= leverStart ? remaining * cycleMultiplier : remaining
       if !(t < horizon) { return -1 }
       let eta = row[StageRow.c0] + x * (row[StageRow.c1] + x * row[StageRow.c2]) + shift
-      var p = 1 / (1 + exp(-eta))
+      var p = 1 / (1 + fastExp(-eta))
       let add = row[StageRow.advanceAdd]
       if add != 0 && stayStart >= leverStart { p = min(1, max(0, p - add)) }
       let u = rng.uniform()
       if u < p { return -1 }
       let v = (u - p) / (1 - p)
       var k = StageRow.exits
-      while v >= row[k] { k += 2 }
-      let target = Int(row[k + 1])
+      while v >= row[k] { k &+= 2 }
+      let target = Int(row[k &+ 1])
       if target < 0 { return t }
       s = target
     }
@@ -192,7 +194,9 @@ struct TrialKernel {
     for d in 0..<deals.count {
       let deal = deals[d]
       let shift = repShift[Int(deal.rep)] + deal.rampShift
-      let t = walk(stage: Int(deal.stage), age: deal.ageDays, start: 0, shift: shift, rng: &rng)
+      let t = walk(
+        stage: Int(deal.stage), age: deal.ageDays, logAge: deal.logAge, start: 0, shift: shift,
+        rng: &rng)
       if t >= 0 && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
         dealWins[d] &+= 1
       }
