@@ -9,8 +9,8 @@ import Statistics
 ///
 /// Reproducibility: trial i draws from `RandomStream(seed, block: i)` (open pipeline) and
 /// `(seed, block: i | 2⁶²)` (new deals); the parameters of block b (trials b·B … b·B + B − 1,
-/// B = `trialsPerParameterDraw`) from `(seed, block: b | 2⁶³)`. Blocks are spread over threads
-/// in a fixed stride and each trial writes its own slots, so the output is bit-identical for any
+/// B = `trialsPerParameterDraw`) from `(seed, block: b | 2⁶³)`. Trials are dealt to threads in
+/// small fixed units and each trial writes its own slots, so the output is bit-identical for any
 /// thread count, the first N trials of a longer run equal an N-trial run, and a scenario run
 /// (`SimulationAdjustments`) sees the same random numbers trial by trial (common random numbers).
 public struct PipelineSimulator: Sendable {
@@ -50,8 +50,11 @@ public struct PipelineSimulator: Sendable {
     let groupCount = options.groupBy == nil ? 0 : c.groupNames.count
     let dealCount = c.deals.count
     let blockSize = max(1, options.trialsPerParameterDraw)
-    let blocks = (trials + blockSize - 1) / blockSize
-    let workers = max(1, min(options.threads, blocks))
+    // Work is dealt in units of `unitSize` trials (fixed, not tied to the thread count), so
+    // even a run of a few trials on a huge pipeline keeps every core busy.
+    let unitSize = 2
+    let units = (trials + unitSize - 1) / unitSize
+    let workers = max(1, min(options.threads, units))
     let seed = options.seed
     let scopeAll = options.scope == .all
     let uncertainty = options.parameterUncertainty
@@ -77,24 +80,33 @@ public struct PipelineSimulator: Sendable {
     } ?? 0
 
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      var block = worker
       var workerSteps = 0
       let wins = dealWins.pointer + worker * dealCount
-      while block < blocks {
-        var parameterStream: SimulationRandom? =
-          uncertainty ? SimulationRandom(seed: seed, block: UInt64(block) | 1 << 63) : nil
-        let params = ParameterSet(compiled: c, adjustments: adjustments, draw: &parameterStream)
-        let context = scopeAll ? NewDealContext(compiled: c, params: params, adjustments: adjustments) : nil
-        params.stageTable.withUnsafeBufferPointer { table in
-          c.periodOfDay.withUnsafeBufferPointer { periodOfDay in
-            c.deals.withUnsafeBufferPointer { deals in
-              params.repShift.withUnsafeBufferPointer { repShift in
-                var kernel = TrialKernel(
-                  table: table.baseAddress!, stride: params.stride, z: ZigguratTables.shared,
-                  horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
-                  leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
-                  sizeMultiplier: adjustments.dealSizeMultiplier)
-                for trial in (block * blockSize)..<min(trials, (block + 1) * blockSize) {
+      var unit = worker
+      var cachedBlock = -1
+      var params: ParameterSet? = nil
+      var context: NewDealContext? = nil
+      while unit < units {
+        // A unit is a few consecutive trials; its parameters are those of each trial's block,
+        // recomputed (deterministically) by whichever worker needs them.
+        for trial in (unit * unitSize)..<min(trials, (unit + 1) * unitSize) {
+          let block = trial / blockSize
+          if block != cachedBlock {
+            var parameterStream: SimulationRandom? =
+              uncertainty ? SimulationRandom(seed: seed, block: UInt64(block) | 1 << 63) : nil
+            params = ParameterSet(compiled: c, adjustments: adjustments, draw: &parameterStream)
+            context = scopeAll ? NewDealContext(compiled: c, params: params!, adjustments: adjustments) : nil
+            cachedBlock = block
+          }
+          params!.stageTable.withUnsafeBufferPointer { table in
+            c.periodOfDay.withUnsafeBufferPointer { periodOfDay in
+              c.deals.withUnsafeBufferPointer { deals in
+                params!.repShift.withUnsafeBufferPointer { repShift in
+                  var kernel = TrialKernel(
+                    table: table.baseAddress!, stride: params!.stride, z: ZigguratTables.shared,
+                    horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
+                    leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
+                    sizeMultiplier: adjustments.dealSizeMultiplier)
                   var rng = SimulationRandom(seed: seed, block: UInt64(trial))
                   kernel.runOpenPipeline(
                     trial: trial, deals: deals, repShift: repShift.baseAddress!, dealWins: wins,
@@ -103,13 +115,13 @@ public struct PipelineSimulator: Sendable {
                     var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
                     kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
                   }
+                  workerSteps &+= kernel.steps
                 }
-                workerSteps &+= kernel.steps
               }
             }
           }
         }
-        block += workers
+        unit += workers
       }
       steps.pointer[worker] = workerSteps
     }
