@@ -166,20 +166,20 @@ public struct SimulationTrials: Sendable {
   public let groupBy: GroupDimension?
   public let groupNames: [String]
   /// `trials × periods`, trial-major: value of trial i, period p at `i * periods.count + p`.
-  public let bookings: [Double]
-  public let wonDeals: [Double]
-  public let fromOpenPipeline: [Double]
+  public internal(set) var bookings: [Double]
+  public internal(set) var wonDeals: [Double]
+  public internal(set) var fromOpenPipeline: [Double]
   public let fromNewDeals: [Double]
   /// `trials × groups × periods`: trial i, group g, period p at `(i * groups + g) * periods + p`.
-  public let groupBookings: [Double]
-  public let groupFromOpenPipeline: [Double]
-  public let groupWonDeals: [Double]
+  public internal(set) var groupBookings: [Double]
+  public internal(set) var groupFromOpenPipeline: [Double]
+  public internal(set) var groupWonDeals: [Double]
   /// Open deals in input order, and in how many trials each was won within the periods.
   public let dealIDs: [String]
   public let dealWinCounts: [Int]
   /// Stage stays simulated in all trials (the benchmark's unit of work).
   public let stageSteps: Int
-  public let notes: [String]
+  public internal(set) var notes: [String]
 
   /// Values of `metric` for period `p` across trials.
   public func column(_ metric: [Double], period p: Int) -> [Double] {
@@ -189,6 +189,33 @@ public struct SimulationTrials: Sendable {
   /// Values of a group metric for group g, period p across trials.
   public func groupColumn(_ metric: [Double], group g: Int, period p: Int) -> [Double] {
     (0..<trials).map { metric[($0 * groupNames.count + g) * periods.count + p] }
+  }
+
+  /// Adds a constant (already booked) amount and deal count to period `p` of every trial,
+  /// counting it as open pipeline (it was, until it closed).
+  mutating func addConstant(bookings amount: Double, wonDeals count: Double, groupBookings byGroup: [Double], period p: Int) {
+    let n = periods.count
+    let g = groupNames.count
+    for i in 0..<trials {
+      bookings[i * n + p] += amount
+      wonDeals[i * n + p] += count
+      fromOpenPipeline[i * n + p] += amount
+      for j in 0..<g where byGroup[j] != 0 {
+        groupBookings[(i * g + j) * n + p] += byGroup[j]
+        groupFromOpenPipeline[(i * g + j) * n + p] += byGroup[j]
+      }
+    }
+  }
+
+  /// The group a closed deal belongs to under `groupBy` (nil without grouping).
+  func groupKey(of deal: Deal, in folder: CRMFolder) -> String? {
+    switch groupBy {
+    case .owner: return deal.ownerID
+    case .team: return folder.reps?.first { $0.id == deal.ownerID }?.team ?? "(none)"
+    case .source: return deal.source ?? "(none)"
+    case .segment: return deal.segment ?? "(none)"
+    case nil: return "(all)"
+    }
   }
 
   /// Share of trials in which each open deal was won within the forecast periods.
