@@ -66,5 +66,6 @@ let package = Package(
     .target(name: "_TestSupport", dependencies: ["CRMData"], path: "Tests/_TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+    .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
   ]
 )
