@@ -35,9 +35,8 @@ extension KPIContext {
     var calls = 0, callsTimed = 0, callsOver3 = 0
     var cache = OwnerCache()
     var kindCounts = [Int](repeating: 0, count: ActivityKind.allCases.count)
-    for a in activities where a.status == .done {
-      let day = a.occurredOn.day.index
-      guard day >= start && day < end else { continue }
+    for k in activityRows.window {
+      let a = activities[Int(k)]
       switch a.kind {
       case .call, .email, .meeting, .demo: break
       case .task, .other: continue
@@ -102,19 +101,22 @@ extension KPIContext {
     guard let activities = folder.activities else {
       return .missing("activities_per_won_deal", .salesProcess, .count, "needs activities.csv")
     }
-    // Won deals of the window, by id → slot.
-    var slot: [String: Int] = [:]
+    // Won deals of the window in a small id table (it stays in cache while ten million
+    // activities are probed against it).
     var wonIndex: [Int] = []
+    var slot = StringTable()
     let deals = folder.deals
     for i in 0..<dealCount where wonInWindow(i) {
-      slot[deals[i].id] = wonIndex.count
+      slot.insert(deals[i].id, Int32(wonIndex.count))
       wonIndex.append(i)
     }
     var perDeal = [Int](repeating: 0, count: wonIndex.count)
-    if !slot.isEmpty {
-      for a in activities where a.status == .done {
-        guard let id = a.dealID, a.occurredOn.day.index <= asOf, let s = slot[id] else { continue }
-        perDeal[s] += 1
+    if !wonIndex.isEmpty {
+      activities.withUnsafeBufferPointer { buf in
+        for k in 0..<buf.count where buf[k].status == .done {
+          guard let id = buf[k].dealID, let s = slot.find(id) else { continue }
+          if buf[k].occurredOn.day.index <= asOf { perDeal[Int(s)] += 1 }
+        }
       }
     }
     var by = GroupSums()
@@ -144,7 +146,8 @@ extension KPIContext {
     var plannedDeals = Set<String>()
     var plannedLeads = Set<String>()
     var planned = 0
-    for a in activities where a.status == .planned {
+    for k in activityRows.planned {
+      let a = activities[Int(k)]
       planned += 1
       if let d = a.dealID { plannedDeals.insert(d) }
       if let l = a.leadID { plannedLeads.insert(l) }
@@ -201,17 +204,17 @@ extension KPIContext {
     var touches = [Int](repeating: 0, count: t.count)
     var lastAccount = ""
     var lastIndex: Int32 = -1
-    for a in activities where a.status == .done && a.kind != .task {
-      let day = a.occurredOn.day.index
-      guard day >= start && day < end else { continue }
+    for row in activityRows.window {
+      let a = activities[Int(row)]
+      guard a.kind != .task else { continue }
       var k: Int32 = -1
       if let id = a.accountID {
         if id == lastAccount { k = lastIndex } else {
-          k = t.ids.index[id] ?? -1
+          k = t.ids.find(id) ?? -1
           lastAccount = id
           lastIndex = k
         }
-      } else if let id = a.dealID, let i = dealIndexByID[id] {
+      } else if let id = a.dealID, let i = dealIndexByID.find(id) {
         k = t.dealAccount[Int(i)]
       }
       if k >= 0 { touches[Int(k)] += 1 }

@@ -2,16 +2,16 @@ import CRMData
 
 /// Strings to dense indices, in first-seen order.
 struct Interner {
-  var names: [String] = []
-  var index: [String: Int32] = [:]
+  private var table: StringTable
 
-  mutating func intern(_ name: String) -> Int32 {
-    if let i = index[name] { return i }
-    let i = Int32(names.count)
-    names.append(name)
-    index[name] = i
-    return i
-  }
+  init(capacity: Int = 8) { table = StringTable(capacity: capacity) }
+
+  var names: [String] { table.keys }
+
+  /// The index of `name`, or nil when it was never interned.
+  func find(_ name: String) -> Int32? { table.find(name) }
+
+  mutating func intern(_ name: String) -> Int32 { table.insert(name, Int32(table.count)) }
 }
 
 /// Deal status as a byte, for tight loops.
@@ -196,10 +196,9 @@ final class KPIContext {
   // MARK: Lazy joins
 
   /// Deal id to deal index.
-  lazy var dealIndexByID: [String: Int32] = {
-    var m: [String: Int32] = [:]
-    m.reserveCapacity(dealCount)
-    for (i, d) in folder.deals.enumerated() { m[d.id] = Int32(i) }
+  lazy var dealIndexByID: StringTable = {
+    var m = StringTable(capacity: dealCount)
+    for (i, d) in folder.deals.enumerated() { m.insert(d.id, Int32(i)) }
     return m
   }()
 
@@ -230,6 +229,38 @@ final class KPIContext {
     return out
   }()
 
+  /// Leads created in the window.
+  lazy var leadWindow: [Int] = {
+    var out: [Int] = []
+    guard let leads = folder.leads else { return out }
+    leads.withUnsafeBufferPointer { buf in
+      for k in 0..<buf.count where inWindow(buf[k].createdOn.day.index) { out.append(k) }
+    }
+    return out
+  }()
+
+  /// The last lead owner looked up and its group (leads often come in runs by owner).
+  var lastLeadOwner: (name: String?, group: Int32) = (nil, -1)
+
+  /// Activity rows the activity KPIs need, found in one pass over activities.csv: the done
+  /// activities of the window and the planned ones.
+  lazy var activityRows: (window: [Int32], planned: [Int32]) = {
+    var window: [Int32] = []
+    var planned: [Int32] = []
+    guard let activities = folder.activities else { return (window, planned) }
+    activities.withUnsafeBufferPointer { buf in
+      for k in 0..<buf.count {
+        if buf[k].status == .planned {
+          planned.append(Int32(k))
+        } else {
+          let day = buf[k].occurredOn.day.index
+          if day >= start && day < end { window.append(Int32(k)) }
+        }
+      }
+    }
+    return (window, planned)
+  }()
+
   /// Accounts: ids from deals and accounts.csv, interned.
   lazy var accountTable: AccountTable = AccountTable(context: self)
 }
@@ -249,6 +280,7 @@ struct AccountTable {
 
   init(context c: KPIContext) {
     dealAccount = [Int32](repeating: -1, count: c.dealCount)
+    ids = Interner(capacity: max(16, c.dealCount / 2))
     var lastName = ""
     var lastIndex: Int32 = -1
     for (i, d) in c.folder.deals.enumerated() {
@@ -261,12 +293,11 @@ struct AccountTable {
       dealsHaveAccounts = true
     }
     if let accounts = c.folder.accounts {
-      for a in accounts { _ = ids.intern(a.id) }
+      let index = accounts.map { ids.intern($0.id) }
       became = [Int32](repeating: .max, count: ids.names.count)
       churned = [Int32](repeating: .max, count: ids.names.count)
       segment = [String?](repeating: nil, count: ids.names.count)
-      for a in accounts {
-        let k = Int(ids.index[a.id]!)
+      for (a, k) in zip(accounts, index.lazy.map { Int($0) }) {
         if let b = a.becameCustomerOn?.day.index, b <= c.asOf { became[k] = b }
         if let ch = a.churnedOn?.day.index, ch <= c.asOf { churned[k] = ch }
         segment[k] = a.segment

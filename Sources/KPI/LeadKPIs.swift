@@ -4,15 +4,19 @@ import Statistics
 /// Lead KPIs: the cohort is the leads created in the window; what happened to them is read as of
 /// as-of (a lead contacted after as-of is not contacted yet).
 extension KPIContext {
-  /// Indices of leads created in the window.
-  func windowLeads(_ leads: [Lead]) -> [Int] {
-    var out: [Int] = []
-    for (k, l) in leads.enumerated() where inWindow(l.createdOn.day.index) { out.append(k) }
-    return out
-  }
+  /// Indices of leads created in the window (computed once per request).
+  func windowLeads(_ leads: [Lead]) -> [Int] { leadWindow }
 
   /// Breakdown group of a lead: its owner (owner, team, role) or its source; nil otherwise.
   func leadGroup(_ l: Lead) -> Int32? {
+    guard let by = request.by, by != .source else { return leadGroupUncached(l) }
+    if l.ownerID == lastLeadOwner.name, lastLeadOwner.group >= 0 { return lastLeadOwner.group }
+    let g = leadGroupUncached(l)
+    lastLeadOwner = (l.ownerID, g ?? -1)
+    return g
+  }
+
+  func leadGroupUncached(_ l: Lead) -> Int32? {
     guard breakdownNote == nil, let by = request.by else { return nil }
     switch by {
     case .owner, .team, .role: return groupOfOwner(owners.intern(l.ownerID ?? "(unassigned)"))
@@ -37,7 +41,7 @@ extension KPIContext {
 
   /// The outcome at as-of of the deal a lead became, or nil.
   func leadDealOutcome(_ l: Lead) -> Outcome? {
-    guard let id = l.dealID, let i = dealIndexByID[id] else { return nil }
+    guard let id = l.dealID, let i = dealIndexByID.find(id) else { return nil }
     return outcome[Int(i)]
   }
 

@@ -24,7 +24,7 @@ extension KPIContext {
       let b = min(q.period.end.index, fullEnd)
       guard b > a else { continue }
       let share = q.amount * Double(b - a) / Double(q.period.dayCount)
-      let isRep = repByID[q.ownerID] != nil || owners.index[q.ownerID] != nil
+      let isRep = repByID[q.ownerID] != nil || owners.find(q.ownerID) != nil
       if !isRep && teams.contains(q.ownerID) {
         explicitTeam[q.ownerID, default: 0] += share
       } else {
