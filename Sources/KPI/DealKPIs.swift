@@ -19,7 +19,9 @@ extension KPIContext {
   // MARK: bookings
 
   func bookings(id: String = "bookings", group: KPIGroup = .result) -> KPIResult {
-    let (total, count, by) = wonSums()
+    var (total, count, by) = wonSums()
+    // Every group that owns a deal is listed, with 0 when it won nothing.
+    if let dealGroup { for g in dealGroup { by.add(g, num: 0, den: 0) } }
     var d: [String: KPIDetail] = ["won_deals": .int(count)]
     note(&d)
     return KPIResult(

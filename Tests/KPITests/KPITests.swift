@@ -149,7 +149,8 @@ func kpi(_ id: String, _ r: KPIReport) -> KPIResult {
     let b = report(World.folder(), KPIRequest(period: q("2026-Q2"), by: .owner))
     // r1: D1, D2 won → 1; r2: D4 won, D3 lost → 0.5; r3: D7, D9 lost → 0.
     #expect(kpi("win_rate", b).breakdown == ["r1": 1, "r2": 0.5, "r3": 0])
-    #expect(kpi("bookings", b).breakdown == ["r1": 400, "r2": 400])
+    // Bookings list every owner of a deal, r3 with 0.
+    #expect(kpi("bookings", b).breakdown == ["r1": 400, "r2": 400, "r3": 0])
     // Leads by owner: r1 L1 L2 L7 all contacted; r2 L3 L5 of L3 L4 L5.
     #expect(close(kpi("contact_rate", b).breakdown["r2"] ?? nil, 2.0 / 3))
   }
