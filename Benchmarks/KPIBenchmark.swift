@@ -38,7 +38,9 @@ func makeBenchmarkFolder(deals dealCount: Int, activities activityCount: Int) ->
   let stageNames = ["Qualify", "Discover", "Propose", "Negotiate"]
   let stages =
     stageNames.enumerated().map {
-      StageDefinition(name: $0.element, order: $0.offset + 1, kind: .open, probability: 0.1 + 0.2 * Double($0.offset))
+      StageDefinition(
+        name: $0.element, order: $0.offset + 1, kind: .open,
+        probability: 0.1 + 0.2 * Double($0.offset))
     } + [
       StageDefinition(name: "Won", order: 5, kind: .won, probability: 1),
       StageDefinition(name: "Lost", order: 6, kind: .lost, probability: 0),
@@ -76,18 +78,23 @@ func makeBenchmarkFolder(deals dealCount: Int, activities activityCount: Int) ->
     for k in 0..<5 {
       let on = created + cycle * k / 5
       guard on <= Int(asOf.index) else { break }
-      let stage = k < 4 ? stageNames[k] : (status == .won ? "Won" : status == .lost ? "Lost" : stageNames[3])
+      let stage =
+        k < 4 ? stageNames[k] : (status == .won ? "Won" : status == .lost ? "Lost" : stageNames[3])
       history.append(
         DealHistoryRow(
-          dealID: id, changedOn: Moment(Day(index: Int32(on))), stage: stage, expectedCloseOn: expected,
+          dealID: id, changedOn: Moment(Day(index: Int32(on))), stage: stage,
+          expectedCloseOn: expected,
           ownerID: owner))
     }
     ranges.append(lo..<history.count)
-    let leadCreated = Moment(secondsSinceEpoch: Int64(created - 3) * 86_400 + Int64(rng.below(86_400)))
+    let leadCreated = Moment(
+      secondsSinceEpoch: Int64(created - 3) * 86_400 + Int64(rng.below(86_400)))
     leads.append(
       Lead(
-        id: "l\(i)", createdOn: leadCreated, source: sources[rng.below(sources.count)], ownerID: owner,
-        firstContactOn: Moment(secondsSinceEpoch: leadCreated.secondsSinceEpoch + Int64(rng.below(200_000))),
+        id: "l\(i)", createdOn: leadCreated, source: sources[rng.below(sources.count)],
+        ownerID: owner,
+        firstContactOn: Moment(
+          secondsSinceEpoch: leadCreated.secondsSinceEpoch + Int64(rng.below(200_000))),
         qualifiedOn: rng.below(2) == 0 ? Moment(Day(index: Int32(created - 1))) : nil, dealID: id))
   }
   let kinds: [ActivityKind] = [.call, .email, .meeting, .demo, .task, .other]
@@ -109,14 +116,19 @@ func makeBenchmarkFolder(deals dealCount: Int, activities activityCount: Int) ->
     let became = first + rng.below(700)
     return Account(
       id: "a\(k)", segment: segments[k % 3], becameCustomerOn: Moment(Day(index: Int32(became))),
-      churnedOn: rng.below(10) == 0 ? Moment(Day(index: Int32(min(Int(asOf.index), became + 200)))) : nil)
+      churnedOn: rng.below(10) == 0
+        ? Moment(Day(index: Int32(min(Int(asOf.index), became + 200)))) : nil)
   }
-  let costs = cal.periods(from: cal.month(containing: Day(index: Int32(first))), through: cal.month(containing: asOf))
-    .filter { $0.end <= asOf }
-    .flatMap { p in
-      [Cost(period: p, category: .marketing, source: "web", amount: 50_000),
-       Cost(period: p, category: .sales, amount: 80_000)]
-    }
+  let costs = cal.periods(
+    from: cal.month(containing: Day(index: Int32(first))), through: cal.month(containing: asOf)
+  )
+  .filter { $0.end <= asOf }
+  .flatMap { p in
+    [
+      Cost(period: p, category: .marketing, source: "web", amount: 50_000),
+      Cost(period: p, category: .sales, amount: 80_000),
+    ]
+  }
   return CRMFolder(
     deals: deals, history: history, stages: stages, stagesFromFile: true, leads: leads,
     activities: activities, reps: reps, quotas: quotas, accounts: accounts, costs: costs,
@@ -126,18 +138,26 @@ func makeBenchmarkFolder(deals dealCount: Int, activities activityCount: Int) ->
 /// Builds the folder and times the KPI engine: deal and lead KPIs, then activity KPIs, for the
 /// quarter containing as-of (2026-Q3 started 2026-07-01, so the full 2026-Q2), by owner.
 @discardableResult
-public func runKPIBenchmark(deals: Int = 1_000_000, activities: Int = 10_000_000) -> KPIBenchmarkResult {
+public func runKPIBenchmark(deals: Int = 1_000_000, activities: Int = 10_000_000)
+  -> KPIBenchmarkResult
+{
   let clock = ContinuousClock()
   var folder: CRMFolder?
-  let generate = clock.measure { folder = makeBenchmarkFolder(deals: deals, activities: activities) }
+  let generate = clock.measure {
+    folder = makeBenchmarkFolder(deals: deals, activities: activities)
+  }
   let data = folder!
   let period = FiscalCalendar.standard.period("2026-Q2")!
   var dealRequest = KPIRequest(period: period, by: .owner)
-  dealRequest.only = Set(KPIEngine.catalogue).subtracting(KPIEngine.activityKPIs).union(["active_customers"])
+  dealRequest.only = Set(KPIEngine.catalogue).subtracting(KPIEngine.activityKPIs).union([
+    "active_customers"
+  ])
   var activityRequest = KPIRequest(period: period, by: .owner)
   activityRequest.only = KPIEngine.activityKPIs
   var count = 0
-  let dealTime = clock.measure { count += KPIEngine.compute(folder: data, request: dealRequest).kpis.count }
+  let dealTime = clock.measure {
+    count += KPIEngine.compute(folder: data, request: dealRequest).kpis.count
+  }
   let activityTime = clock.measure {
     count += KPIEngine.compute(folder: data, request: activityRequest).kpis.count
   }

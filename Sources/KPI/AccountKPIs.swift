@@ -22,7 +22,8 @@ extension KPIContext {
       return .missing("active_customers", group, .count, "needs accounts.csv")
     }
     let t = accountTable
-    var atEnd = 0, atStart = 0
+    var atEnd = 0
+    var atStart = 0
     var by = GroupSums()
     for k in 0..<t.count {
       if t.isCustomer(k, before: start) { atStart += 1 }
@@ -59,7 +60,10 @@ extension KPIContext {
       count += 1
       if let g = dealGroup?[i] { by.add(g, num: 1, den: 1) }
     }
-    return (count, "deals.csv won deals of type new (no accounts.csv)", sumBreakdown(by.num, seen: by.seen))
+    return (
+      count, "deals.csv won deals of type new (no accounts.csv)",
+      sumBreakdown(by.num, seen: by.seen)
+    )
   }
 
   func newAccounts(id: String = "new_accounts", group: KPIGroup = .strategy) -> KPIResult {
@@ -76,7 +80,8 @@ extension KPIContext {
   /// Customers at the window start, and how many of them churned in the window.
   func churnCounts(from a: Int32, to b: Int32) -> (atStart: Int, churned: Int, by: GroupSums) {
     let t = accountTable
-    var atStart = 0, churned = 0
+    var atStart = 0
+    var churned = 0
     var by = GroupSums()
     for k in 0..<t.count where t.isCustomer(k, before: a) {
       atStart += 1
@@ -93,7 +98,8 @@ extension KPIContext {
     }
     let (s, c, by) = churnCounts(from: start, to: end)
     var d: [String: KPIDetail] = [
-      "rule": .text("customers at the period start who churned in the period / customers at the period start")
+      "rule": .text(
+        "customers at the period start who churned in the period / customers at the period start")
     ]
     accountNote(&d)
     return KPIResult(
@@ -111,7 +117,9 @@ extension KPIContext {
     var d: [String: KPIDetail] = [
       "customers_at_start": .int(s), "new_customers": .int(n),
       "customers_at_end": .int(s - c + newStillActive()),
-      "rule": .text("customers at the period start still customers at its end / customers at the start (= 1 − churn_rate)"),
+      "rule": .text(
+        "customers at the period start still customers at its end / customers at the start (= 1 − churn_rate)"
+      ),
     ]
     accountNote(&d)
     var breakdown: [String: Double?] = [:]
@@ -153,7 +161,8 @@ extension KPIContext {
     let first = firstWinDay()
     // Each account with a win in the window counts once, in the group of its first such deal.
     var counted = [Bool](repeating: false, count: t.count)
-    var buyers = 0, repeats = 0
+    var buyers = 0
+    var repeats = 0
     var by = GroupSums()
     for i in 0..<dealCount where wonInWindow(i) {
       let a = Int(t.dealAccount[i])
@@ -165,7 +174,9 @@ extension KPIContext {
       if let g = dealGroup?[i] { by.add(g, num: isRepeat ? 1 : 0, den: 1) }
     }
     var d: [String: KPIDetail] = [
-      "rule": .text("accounts with a deal won in the period that had already won one before it / accounts with a deal won in the period")
+      "rule": .text(
+        "accounts with a deal won in the period that had already won one before it / accounts with a deal won in the period"
+      )
     ]
     note(&d)
     return KPIResult(
@@ -206,7 +217,10 @@ extension KPIContext {
     }
     var d: [String: KPIDetail] = [
       "expansion_bookings": .num(expansionBookings),
-      "customer_base": .text(hasAccounts ? "accounts.csv customers at the period start" : "accounts with a won deal before the period (no accounts.csv)"),
+      "customer_base": .text(
+        hasAccounts
+          ? "accounts.csv customers at the period start"
+          : "accounts with a won deal before the period (no accounts.csv)"),
     ]
     if request.by != nil { noBreakdown(&d, "the customer base is per account") }
     return KPIResult(
@@ -248,7 +262,8 @@ extension KPIContext {
     let a = end - 365
     let (revenue, _) = bookings(from: a, to: end)
     let t = accountTable
-    var startCount = 0, endCount = 0
+    var startCount = 0
+    var endCount = 0
     for k in 0..<t.count {
       if t.isCustomer(k, before: a) { startCount += 1 }
       if t.isCustomer(k, before: end) { endCount += 1 }
@@ -262,7 +277,8 @@ extension KPIContext {
       "window": .text("\(Day(index: a))..\(Day(index: end - 1))"),
       "bookings_12m": .num(revenue), "average_customers": .num(average),
       "annual_revenue_per_account": .num(arpa), "annual_churn_rate": .num(churn),
-      "formula": .text("bookings over 12 months / average customers, divided by the 12-month churn rate"),
+      "formula": .text(
+        "bookings over 12 months / average customers, divided by the 12-month churn rate"),
     ]
     if let arpa, let churn, churn > 0 {
       clv = arpa / churn
@@ -290,7 +306,9 @@ extension KPIContext {
     guard let cac = cacFigures() else {
       return .missing("ltv_to_cac", .strategy, .multiple, "needs costs.csv")
     }
-    var d: [String: KPIDetail] = ["customer_lifetime_value": .num(clv.clv), "customer_acquisition_cost": .num(cac.cac)]
+    var d: [String: KPIDetail] = [
+      "customer_lifetime_value": .num(clv.clv), "customer_acquisition_cost": .num(cac.cac),
+    ]
     if request.by != nil { noBreakdown(&d, "company-level estimate") }
     var value: Double?
     if let l = clv.clv, let c = cac.cac, c > 0 { value = l / c }

@@ -18,7 +18,9 @@ extension KPIContext {
   }
 
   func activityNote(_ d: inout [String: KPIDetail]) {
-    if byOwnerDimension || breakdownNote != nil { note(&d) } else if request.by != nil {
+    if byOwnerDimension || breakdownNote != nil {
+      note(&d)
+    } else if request.by != nil {
       noBreakdown(&d, "activities have an owner only")
     }
   }
@@ -32,7 +34,9 @@ extension KPIContext {
     let weeks = Double(windowDays) / 7
     var perOwner: [Int] = []
     var byKind: [ActivityKind: Int] = [:]
-    var calls = 0, callsTimed = 0, callsOver3 = 0
+    var calls = 0
+    var callsTimed = 0
+    var callsOver3 = 0
     var cache = OwnerCache()
     var kindCounts = [Int](repeating: 0, count: ActivityKind.allCases.count)
     for k in activityRows.window {
@@ -53,7 +57,9 @@ extension KPIContext {
         }
       }
     }
-    for (k, kind) in ActivityKind.allCases.enumerated() where kindCounts[k] > 0 { byKind[kind] = kindCounts[k] }
+    for (k, kind) in ActivityKind.allCases.enumerated() where kindCounts[k] > 0 {
+      byKind[kind] = kindCounts[k]
+    }
     // Reps: everyone employed during the window (reps.csv, managers excluded) and anyone who
     // logged an activity.
     var isRep = [Bool](repeating: false, count: owners.names.count)
@@ -79,13 +85,16 @@ extension KPIContext {
       perKind[kind.rawValue] = .num(Summary.ratio(Double(byKind[kind] ?? 0), den))
     }
     d["per_rep_per_week_by_kind"] = .object(perKind)
-    if calls > 0 && callsTimed == 0 { d["calls_over_3_minutes_note"] = .text("no call durations in activities.csv") }
+    if calls > 0 && callsTimed == 0 {
+      d["calls_over_3_minutes_note"] = .text("no call durations in activities.csv")
+    }
     activityNote(&d)
     var breakdown: [String: Double?] = [:]
     if byOwnerDimension {
       var sums = GroupSums()
       for (o, rep) in isRep.enumerated() where rep {
-        sums.add(groupOfOwner(Int32(o)), num: Double(o < perOwner.count ? perOwner[o] : 0), den: weeks)
+        sums.add(
+          groupOfOwner(Int32(o)), num: Double(o < perOwner.count ? perOwner[o] : 0), den: weeks)
       }
       breakdown = ratioBreakdown(num: sums.num, den: sums.den, seen: sums.seen)
     }
@@ -127,7 +136,9 @@ extension KPIContext {
     var d: [String: KPIDetail] = [
       "median": .num(Summary.median(perDeal.map(Double.init))),
       "won_deals_without_activity": .int(perDeal.filter { $0 == 0 }.count),
-      "rule": .text("done activities linked to the deals won in the period (any date up to as-of) / those deals"),
+      "rule": .text(
+        "done activities linked to the deals won in the period (any date up to as-of) / those deals"
+      ),
     ]
     note(&d)
     return KPIResult(
@@ -154,13 +165,19 @@ extension KPIContext {
     }
     var d: [String: KPIDetail] = [
       "planned_activities": .int(planned),
-      "rule": .text("open deals (and hot leads: qualified, not disqualified, no deal yet) with at least one planned activity; planned activities exist only in the export, so this is measured at the export date"),
+      "rule": .text(
+        "open deals (and hot leads: qualified, not disqualified, no deal yet) with at least one planned activity; planned activities exist only in the export, so this is measured at the export date"
+      ),
     ]
     guard planned > 0 else {
-      d["note"] = .text("no planned activities: next-step coverage is only measurable at the export date (an earlier --as-of drops them)")
-      return KPIResult(id: "next_step_coverage", group: .salesProcess, value: nil, unit: .ratio, details: d)
+      d["note"] = .text(
+        "no planned activities: next-step coverage is only measurable at the export date (an earlier --as-of drops them)"
+      )
+      return KPIResult(
+        id: "next_step_coverage", group: .salesProcess, value: nil, unit: .ratio, details: d)
     }
-    var covered = 0.0, open = 0.0
+    var covered = 0.0
+    var open = 0.0
     var by = GroupSums()
     let deals = folder.deals
     for i in 0..<dealCount where outcome[i] == .open && created[i] <= asOf {
@@ -170,8 +187,10 @@ extension KPIContext {
       if let g = dealGroup?[i] { by.add(g, num: has ? 1 : 0, den: 1) }
     }
     if let leads = folder.leads {
-      var hot = 0, hotCovered = 0
-      for l in leads where known(l.qualifiedOn) != nil && known(l.disqualifiedOn) == nil && l.dealID == nil {
+      var hot = 0
+      var hotCovered = 0
+      for l in leads
+      where known(l.qualifiedOn) != nil && known(l.disqualifiedOn) == nil && l.dealID == nil {
         hot += 1
         if plannedLeads.contains(l.id) { hotCovered += 1 }
       }
@@ -209,7 +228,9 @@ extension KPIContext {
       guard a.kind != .task else { continue }
       var k: Int32 = -1
       if let id = a.accountID {
-        if id == lastAccount { k = lastIndex } else {
+        if id == lastAccount {
+          k = lastIndex
+        } else {
           k = t.ids.find(id) ?? -1
           lastAccount = id
           lastIndex = k
@@ -224,14 +245,17 @@ extension KPIContext {
       let k = Int(t.dealAccount[i])
       if k >= 0 { revenue[k] += amount[i] }
     }
-    var customers = 0, customerTouches = 0
+    var customers = 0
+    var customerTouches = 0
     var top: [Int] = []
     for k in 0..<t.count where customer[k] {
       customers += 1
       customerTouches += touches[k]
       if revenue[k] > 0 { top.append(k) }
     }
-    top.sort { revenue[$0] != revenue[$1] ? revenue[$0] > revenue[$1] : t.ids.names[$0] < t.ids.names[$1] }
+    top.sort {
+      revenue[$0] != revenue[$1] ? revenue[$0] > revenue[$1] : t.ids.names[$0] < t.ids.names[$1]
+    }
     top = Array(top.prefix(max(0, request.topAccountCount)))
     let target = request.contactTargetPerYear * Double(windowDays) / 365
     let below = top.filter { Double(touches[$0]) < target }
@@ -239,10 +263,16 @@ extension KPIContext {
       "target_per_period": .num(target), "target_per_year": .num(request.contactTargetPerYear),
       "customer_accounts": .int(customers), "touches": .int(customerTouches),
       "top_accounts_checked": .int(top.count),
-      "top_accounts_below_target": .list(below.map {
-        .object(["account_id": .text(t.ids.names[$0]), "revenue": .num(revenue[$0]), "touches": .int(touches[$0])])
-      }),
-      "rule": .text("done activities other than tasks in the period on customer accounts (activity account, else its deal's account) / customer accounts; top accounts by won revenue to as-of"),
+      "top_accounts_below_target": .list(
+        below.map {
+          .object([
+            "account_id": .text(t.ids.names[$0]), "revenue": .num(revenue[$0]),
+            "touches": .int(touches[$0]),
+          ])
+        }),
+      "rule": .text(
+        "done activities other than tasks in the period on customer accounts (activity account, else its deal's account) / customer accounts; top accounts by won revenue to as-of"
+      ),
     ]
     if request.by != nil { noBreakdown(&d, "touches are per account") }
     return KPIResult(

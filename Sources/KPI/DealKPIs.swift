@@ -41,7 +41,10 @@ extension KPIContext {
   // MARK: win_rate
 
   func winRate() -> KPIResult {
-    var won = 0.0, lost = 0.0, wonAmount = 0.0, lostAmount = 0.0
+    var won = 0.0
+    var lost = 0.0
+    var wonAmount = 0.0
+    var lostAmount = 0.0
     var by = GroupSums()
     for i in 0..<dealCount where closedInWindow(i) {
       let isWon = outcome[i] == .won
@@ -105,7 +108,9 @@ extension KPIContext {
     let cohortStart = end - 365
     var durations: [Double] = []
     var observed: [Bool] = []
-    var cohortWon = 0, cohortLost = 0, cohortOpen = 0
+    var cohortWon = 0
+    var cohortLost = 0
+    var cohortOpen = 0
     for i in 0..<dealCount where created[i] >= cohortStart && created[i] < end {
       switch outcome[i] {
       case .open:
@@ -123,7 +128,8 @@ extension KPIContext {
       "mean_days": .num(Summary.mean(days)),
       "km_median_days_to_close": .num(durations.isEmpty ? nil : km.median),
       "km_cohort": .text(
-        "deals created \(Day(index: cohortStart))..\(Day(index: end - 1)); time to close, won or lost; open deals censored at as-of"),
+        "deals created \(Day(index: cohortStart))..\(Day(index: end - 1)); time to close, won or lost; open deals censored at as-of"
+      ),
       "km_deals": .int(durations.count), "km_open_censored": .int(cohortOpen),
       "km_share_won_of_closed": .num(
         Summary.ratio(Double(cohortWon), Double(cohortWon + cohortLost))),
@@ -137,9 +143,13 @@ extension KPIContext {
   // MARK: deal_slip_rate
 
   func dealSlipRate() -> KPIResult {
-    var due = 0, wonOnTime = 0, lostInPeriod = 0, pushed = 0
+    var due = 0
+    var wonOnTime = 0
+    var lostInPeriod = 0
+    var pushed = 0
     var slipDays: [Double] = []
-    var fromHistory = 0, fromDeals = 0
+    var fromHistory = 0
+    var fromDeals = 0
     var by = GroupSums()
     let history = folder.history
     for i in 0..<dealCount where created[i] < start && closed[i] >= start {
@@ -181,7 +191,8 @@ extension KPIContext {
     ]
     if fromDeals > 0 {
       d["note"] = .text(
-        "deals without history use deals.csv's expected close date, which is as of as-of, not the period start")
+        "deals without history use deals.csv's expected close date, which is as of as-of, not the period start"
+      )
     }
     note(&d)
     return KPIResult(
@@ -270,7 +281,10 @@ extension KPIContext {
       var list: [KPIDetail] = []
       var n = 0
       for s in open {
-        var e = 0, a = 0, l = 0, o = 0
+        var e = 0
+        var a = 0
+        var l = 0
+        var o = 0
         for gg in (g.map { [$0] } ?? Array(0..<groupCount)) {
           let slot = gg * stageCount + s
           e += entered[slot]
@@ -310,8 +324,11 @@ extension KPIContext {
   // MARK: snapshot KPIs (open deals at as-of)
 
   func overduePipeline() -> KPIResult {
-    var count = 0, openCount = 0, unknown = 0
-    var value = 0.0, openValue = 0.0
+    var count = 0
+    var openCount = 0
+    var unknown = 0
+    var value = 0.0
+    var openValue = 0.0
     var by = GroupSums()
     for i in 0..<dealCount where outcome[i] == .open && created[i] <= asOf {
       openCount += 1
@@ -339,8 +356,12 @@ extension KPIContext {
     let stages = folder.stages
     let hasProbability = stages.contains { $0.probability != nil }
     let stage = currentStage
-    var weighted = 0.0, openAmount = 0.0, fitted = 0.0
-    var openCount = 0, noProbability = 0, noFitted = 0
+    var weighted = 0.0
+    var openAmount = 0.0
+    var fitted = 0.0
+    var openCount = 0
+    var noProbability = 0
+    var noFitted = 0
     var noProbabilityAmount = 0.0
     let fittedByStage: [Double?]? = request.fittedWinProbability.map { f in
       stages.map { f[$0.name] }
@@ -393,7 +414,9 @@ extension KPIContext {
     // Per group: open deals, won, lost, won amount, won cycle days.
     let gc = max(groups.names.count, 1)
     var openDeals = [Double](repeating: 0, count: gc + 1)
-    var won = openDeals, closedCount = openDeals, wonAmount = openDeals
+    var won = openDeals
+    var closedCount = openDeals
+    var wonAmount = openDeals
     var cycles = [[Double]](repeating: [], count: gc + 1)
     for i in 0..<dealCount {
       let g = Int(dealGroup?[i] ?? 0)
@@ -431,7 +454,8 @@ extension KPIContext {
       }
     }
     var d: [String: KPIDetail] = [
-      "open_deals": .int(Int(openDeals[gc])), "win_rate": .num(rate), "average_deal_size": .num(size),
+      "open_deals": .int(Int(openDeals[gc])), "win_rate": .num(rate),
+      "average_deal_size": .num(size),
       "median_cycle_days": .num(cycle),
     ]
     if cycle == 0 { d["note"] = .text("median cycle length is 0 days: velocity not defined") }
@@ -444,8 +468,10 @@ extension KPIContext {
   // MARK: new_business_share
 
   func newBusinessShare() -> KPIResult {
-    var newAmount = 0.0, total = 0.0
-    var newCount = 0, count = 0
+    var newAmount = 0.0
+    var total = 0.0
+    var newCount = 0
+    var count = 0
     var by = GroupSums()
     let deals = folder.deals
     for i in 0..<dealCount where wonInWindow(i) {
@@ -481,7 +507,8 @@ extension KPIContext {
     let weekCount = Int((end - 1 - firstWeek) / 7) + 1
     var weekly = [Double](repeating: 0, count: weekCount)
     let lastTwoWeeks = fullEnd - 14
-    var late = 0.0, total = 0.0
+    var late = 0.0
+    var total = 0.0
     var by = GroupSums()
     for i in 0..<dealCount where wonInWindow(i) {
       weekly[Int((closed[i] - firstWeek) / 7)] += amount[i]
@@ -542,7 +569,8 @@ extension KPIContext {
     var d: [String: KPIDetail] = [
       "bookings": .num(now), "previous_bookings": .num(prev), "year_earlier_bookings": .num(yoy),
       "year_over_year": .num(yoy > 0 ? now / yoy - 1 : nil),
-      "previous_range": .text("\(Day(index: prevStart))..\(Day(index: min(prevStart + length, start) - 1))"),
+      "previous_range": .text(
+        "\(Day(index: prevStart))..\(Day(index: min(prevStart + length, start) - 1))"),
     ]
     note(&d)
     return KPIResult(
@@ -553,7 +581,8 @@ extension KPIContext {
 
 extension KPIResult {
   /// A KPI that cannot be computed because an input file is absent.
-  static func missing(_ id: String, _ group: KPIGroup, _ unit: KPIUnit, _ why: String) -> KPIResult {
+  static func missing(_ id: String, _ group: KPIGroup, _ unit: KPIUnit, _ why: String) -> KPIResult
+  {
     KPIResult(id: id, group: group, value: nil, unit: unit, missing: why)
   }
 }

@@ -15,7 +15,11 @@ struct Interner {
 }
 
 /// Deal status as a byte, for tight loops.
-enum Outcome: UInt8 { case open = 0, won = 1, lost = 2 }
+enum Outcome: UInt8 {
+  case open = 0
+  case won = 1
+  case lost = 2
+}
 
 /// Everything the KPIs share, computed once per request: the period window in day indices, the
 /// deals as flat arrays (so each KPI is a loop over integers, not over strings), owner and group
@@ -177,7 +181,9 @@ final class KPIContext {
 
   func sumBreakdown(_ values: [Double], seen: [Bool]) -> [String: Double?] {
     var out: [String: Double?] = [:]
-    for g in 0..<min(seen.count, groups.names.count) where seen[g] { out[groups.names[g]] = values[g] }
+    for g in 0..<min(seen.count, groups.names.count) where seen[g] {
+      out[groups.names[g]] = values[g]
+    }
     return out
   }
 

@@ -79,7 +79,9 @@ extension KPIContext {
       "p90_hours": .num(Summary.nearestRank(hours, 0.9)), "mean_hours": .num(Summary.mean(hours)),
       "not_contacted": .int(durations.count - hours.count),
       "km_median_hours": .num(durations.isEmpty ? nil : km.median),
-      "km_note": .text("Kaplan–Meier over all leads of the period, uncontacted ones censored at the end of the as-of day"),
+      "km_note": .text(
+        "Kaplan–Meier over all leads of the period, uncontacted ones censored at the end of the as-of day"
+      ),
     ]
     if negative > 0 { d["contact_before_creation_set_to_zero"] = .int(negative) }
     leadNote(&d)
@@ -93,8 +95,11 @@ extension KPIContext {
     id: String, denominatorRule: (Lead) -> Bool = { _ in true }, extra: [String: KPIDetail] = [:],
     hit: (Lead) -> Bool
   ) -> KPIResult {
-    guard let leads = folder.leads else { return .missing(id, .marketing, .ratio, "needs leads.csv") }
-    var num = 0.0, den = 0.0
+    guard let leads = folder.leads else {
+      return .missing(id, .marketing, .ratio, "needs leads.csv")
+    }
+    var num = 0.0
+    var den = 0.0
     var by = GroupSums()
     for k in windowLeads(leads) {
       let l = leads[k]
@@ -119,7 +124,9 @@ extension KPIContext {
   func leadQualificationRate() -> KPIResult {
     var result = leadShare(id: "lead_qualification_rate") { known($0.qualifiedOn) != nil }
     guard let leads = folder.leads else { return result }
-    var qualified = 0, disqualified = 0, undecided = 0
+    var qualified = 0
+    var disqualified = 0
+    var undecided = 0
     for k in windowLeads(leads) {
       let l = leads[k]
       if known(l.qualifiedOn) != nil {
@@ -141,8 +148,11 @@ extension KPIContext {
   func hitRate() -> KPIResult {
     leadShare(
       id: "hit_rate", denominatorRule: { self.known($0.firstContactOn) != nil },
-      extra: ["rule": .text("leads created in the period and contacted by as-of whose deal was won by as-of")]
-    ) { leadDealOutcome($0) == .won }
+      extra: [
+        "rule": .text(
+          "leads created in the period and contacted by as-of whose deal was won by as-of")
+      ],
+      hit: { self.leadDealOutcome($0) == .won })
   }
 
   // MARK: lead_channel_performance
@@ -158,7 +168,8 @@ extension KPIContext {
       var cost: Double?
     }
     var rows: [String: Row] = [:]
-    var totalLeads = 0, totalCustomers = 0
+    var totalLeads = 0
+    var totalCustomers = 0
     for k in windowLeads(leads) {
       let l = leads[k]
       var r = rows[l.source] ?? Row()
@@ -197,7 +208,8 @@ extension KPIContext {
     var breakdown: [String: Double?] = [:]
     for (source, r) in rows {
       var o: [String: KPIDetail] = [
-        "leads": .int(r.leads), "contact_rate": .num(Summary.ratio(Double(r.contacted), Double(r.leads))),
+        "leads": .int(r.leads),
+        "contact_rate": .num(Summary.ratio(Double(r.contacted), Double(r.leads))),
         "qualification_rate": .num(Summary.ratio(Double(r.qualified), Double(r.leads))),
         "lead_to_customer_rate": .num(Summary.ratio(Double(r.customers), Double(r.leads))),
         "won": .int(r.won), "win_rate": .num(Summary.ratio(Double(r.won), Double(r.won + r.lost))),
@@ -216,7 +228,9 @@ extension KPIContext {
     var d: [String: KPIDetail] = [
       "per_source": .object(perSource),
       "headline": .text("lead-to-customer rate: leads of the period whose deal was won by as-of"),
-      "period_rule": .text("leads by creation date; won, lost and bookings by close date; costs prorated to the period"),
+      "period_rule": .text(
+        "leads by creation date; won, lost and bookings by close date; costs prorated to the period"
+      ),
     ]
     if request.by != nil && request.by != .source { noBreakdown(&d, "this KPI is per source") }
     return KPIResult(

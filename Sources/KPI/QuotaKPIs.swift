@@ -130,7 +130,11 @@ extension KPIContext {
     ]
     var value: Double?
     if let remaining {
-      if remaining > 0 { value = due / remaining } else { d["note"] = .text("quota already reached") }
+      if remaining > 0 {
+        value = due / remaining
+      } else {
+        d["note"] = .text("quota already reached")
+      }
     }
     func coverage(_ dueAmount: Double, _ quota: Double?, _ booked: Double) -> Double? {
       guard let quota, quota - booked > 0 else { return nil }

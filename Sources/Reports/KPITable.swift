@@ -36,7 +36,8 @@ public enum KPITable {
       ])
     }
     return KPITableRows(
-      headers: ["Group", "KPI", "Value", "From", "n", "Note"], rows: rows, numericColumns: [2, 3, 4])
+      headers: ["Group", "KPI", "Value", "From", "n", "Note"], rows: rows,
+      numericColumns: [2, 3, 4])
   }
 
   /// The default breakdown columns: what a sales chief ranks reps by.
@@ -57,7 +58,7 @@ public enum KPITable {
     let ordered = names.sorted { a, b in
       let (x, y) = ((rank[a] ?? nil), (rank[b] ?? nil))
       switch (x, y) {
-      case let (x?, y?) where x != y: return x > y
+      case (let x?, let y?) where x != y: return x > y
       case (.some, nil): return true
       case (nil, .some): return false
       default: return a < b
@@ -82,15 +83,20 @@ public enum KPITable {
   public static func text(_ table: KPITableRows) -> String {
     var widths = table.headers.map(\.count)
     for row in table.rows {
-      for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+      for (i, cell) in row.enumerated() where i < widths.count {
+        widths[i] = max(widths[i], cell.count)
+      }
     }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { i, c in
         let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
         return table.numericColumns.contains(i) ? pad + c : c + pad
-      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+      }.joined(separator: "  ").replacingOccurrences(
+        of: "\\s+$", with: "", options: .regularExpression)
     }
-    var out = [line(table.headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+    var out = [
+      line(table.headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "),
+    ]
     out += table.rows.map(line)
     return out.joined(separator: "\n") + "\n"
   }
@@ -101,7 +107,8 @@ public enum KPITable {
     switch unit {
     case .ratio: return String(format: "%.1f%%", value * 100)
     case .currency: return grouped(value)
-    case .currencyPerDay: return (abs(value) < 100 ? String(format: "%.1f", value) : grouped(value)) + "/day"
+    case .currencyPerDay:
+      return (abs(value) < 100 ? String(format: "%.1f", value) : grouped(value)) + "/day"
     case .days: return String(format: "%.1f d", value)
     case .hours: return String(format: "%.1f h", value)
     case .count: return value == value.rounded() ? grouped(value) : String(format: "%.2f", value)

@@ -17,7 +17,9 @@ func makeFolder(
   let sorted = history?.enumerated().sorted { a, b in
     let (da, db) = (order[a.element.dealID]!, order[b.element.dealID]!)
     if da != db { return da < db }
-    if a.element.changedOn != b.element.changedOn { return a.element.changedOn < b.element.changedOn }
+    if a.element.changedOn != b.element.changedOn {
+      return a.element.changedOn < b.element.changedOn
+    }
     return a.offset < b.offset
   }.map(\.element)
   var ranges = [Range<Int>](repeating: 0..<0, count: deals.count)
@@ -60,7 +62,9 @@ enum World {
     deal("D1", "2026-02-01", "r1", 100, .won, "2026-04-11", "2026-04-15", "A1", "web", "SMB"),
     deal("D2", "2026-03-01", "r1", 300, .won, "2026-06-25", "2026-05-20", "A2", "referral", "Mid"),
     deal("D3", "2026-03-15", "r2", 200, .lost, "2026-05-10", "2026-05-01", "A3", "web", "SMB"),
-    deal("D4", "2026-04-05", "r2", 400, .won, "2026-06-20", "2026-06-30", "A2", "web", "SMB", .expansion),
+    deal(
+      "D4", "2026-04-05", "r2", 400, .won, "2026-06-20", "2026-06-30", "A2", "web", "SMB",
+      .expansion),
     deal("D5", "2026-01-10", "r3", 500, .open, nil, "2026-06-15", "A4", "event", "Ent"),
     deal("D6", "2026-05-01", "r1", 1000, .open, nil, "2026-08-31", "A5", "web", "Ent"),
     deal("D7", "2026-03-20", "r3", 50, .lost, "2026-04-30", nil, "A6", "outbound", "SMB"),
@@ -86,14 +90,16 @@ enum World {
   }
 
   static let history: [DealHistoryRow] = [
-    row("D1", "2026-02-01", "Qualify", "2026-04-30"), row("D1", "2026-03-10", "Propose", "2026-04-15"),
+    row("D1", "2026-02-01", "Qualify", "2026-04-30"),
+    row("D1", "2026-03-10", "Propose", "2026-04-15"),
     row("D1", "2026-04-11", "Won"),
     row("D2", "2026-03-01", "Qualify", "2026-05-20"), row("D2", "2026-04-10", "Propose"),
     row("D2", "2026-06-25", "Won"),
     row("D3", "2026-03-15", "Qualify", "2026-05-01"), row("D3", "2026-05-10", "Lost"),
     row("D4", "2026-04-05", "Qualify", "2026-06-30"), row("D4", "2026-05-01", "Propose"),
     row("D4", "2026-06-20", "Won"),
-    row("D5", "2026-01-10", "Qualify", "2026-04-20"), row("D5", "2026-02-01", "Propose", "2026-04-20"),
+    row("D5", "2026-01-10", "Qualify", "2026-04-20"),
+    row("D5", "2026-02-01", "Propose", "2026-04-20"),
     row("D5", "2026-04-25", "Propose", "2026-06-15"),
     row("D6", "2026-05-01", "Qualify", "2026-08-31"),
     row("D7", "2026-03-20", "Qualify", "2026-04-10"), row("D7", "2026-04-30", "Lost"),
@@ -145,27 +151,40 @@ enum World {
   ]
 
   static let activities = [
-    Activity(id: "a1", occurredOn: m("2026-04-02"), ownerID: "r1", kind: .call, dealID: "D1", durationMinutes: 5),
-    Activity(id: "a2", occurredOn: m("2026-04-03"), ownerID: "r1", kind: .call, dealID: "D1", accountID: "A1", durationMinutes: 2),
+    Activity(
+      id: "a1", occurredOn: m("2026-04-02"), ownerID: "r1", kind: .call, dealID: "D1",
+      durationMinutes: 5),
+    Activity(
+      id: "a2", occurredOn: m("2026-04-03"), ownerID: "r1", kind: .call, dealID: "D1",
+      accountID: "A1", durationMinutes: 2),
     Activity(id: "a3", occurredOn: m("2026-04-10"), ownerID: "r1", kind: .email, dealID: "D2"),
-    Activity(id: "a4", occurredOn: m("2026-05-05"), ownerID: "r2", kind: .meeting, dealID: "D4", accountID: "A2"),
+    Activity(
+      id: "a4", occurredOn: m("2026-05-05"), ownerID: "r2", kind: .meeting, dealID: "D4",
+      accountID: "A2"),
     Activity(id: "a5", occurredOn: m("2026-05-06"), ownerID: "r2", kind: .demo, dealID: "D4"),
     Activity(id: "a6", occurredOn: m("2026-06-01"), ownerID: "r2", kind: .task, dealID: "D4"),
     Activity(id: "a7", occurredOn: m("2026-03-01"), ownerID: "r1", kind: .call, dealID: "D2"),
-    Activity(id: "a8", occurredOn: m("2026-07-15"), ownerID: "r1", kind: .call, dealID: "D6", status: .planned),
-    Activity(id: "a9", occurredOn: m("2026-07-20"), ownerID: "r1", kind: .call, leadID: "L7", status: .planned),
+    Activity(
+      id: "a8", occurredOn: m("2026-07-15"), ownerID: "r1", kind: .call, dealID: "D6",
+      status: .planned),
+    Activity(
+      id: "a9", occurredOn: m("2026-07-20"), ownerID: "r1", kind: .call, leadID: "L7",
+      status: .planned),
     Activity(id: "a10", occurredOn: m("2026-06-15"), ownerID: "r3", kind: .call, accountID: "A4"),
-    Activity(id: "a11", occurredOn: m("2026-04-20"), ownerID: "m1", kind: .meeting, accountID: "A2"),
+    Activity(
+      id: "a11", occurredOn: m("2026-04-20"), ownerID: "m1", kind: .meeting, accountID: "A2"),
   ]
 
   static let accounts = [
     Account(id: "A1", segment: "SMB", becameCustomerOn: m("2026-04-11")),
     Account(id: "A2", segment: "Mid", becameCustomerOn: m("2026-03-15")),
-    Account(id: "A3", segment: "SMB", becameCustomerOn: m("2025-06-01"), churnedOn: m("2026-05-20")),
+    Account(
+      id: "A3", segment: "SMB", becameCustomerOn: m("2025-06-01"), churnedOn: m("2026-05-20")),
     Account(id: "A4", segment: "Ent", becameCustomerOn: m("2025-01-10")),
     Account(id: "A5"), Account(id: "A6"), Account(id: "A7"),
     Account(id: "A8", becameCustomerOn: m("2025-09-01"), churnedOn: m("2026-02-01")),
-    Account(id: "A9", segment: "SMB", becameCustomerOn: m("2026-05-01"), churnedOn: m("2026-06-10")),
+    Account(
+      id: "A9", segment: "SMB", becameCustomerOn: m("2026-05-01"), churnedOn: m("2026-06-10")),
   ]
 
   static let costs = [

@@ -10,7 +10,9 @@ func close(_ a: Double?, _ b: Double?, _ tol: Double = 1e-9) -> Bool {
   return abs(a - b) <= tol * max(1, abs(b))
 }
 
-func report(_ folder: CRMFolder = World.folder(), _ request: KPIRequest = KPIRequest(period: q("2026-Q2")))
+func report(
+  _ folder: CRMFolder = World.folder(), _ request: KPIRequest = KPIRequest(period: q("2026-Q2"))
+)
   -> KPIReport
 {
   KPIEngine.compute(folder: folder, request: request)
@@ -111,7 +113,10 @@ func kpi(_ id: String, _ r: KPIReport) -> KPIResult {
     // With fitted probabilities: 500 × 0.4 + 1000 × 0.2 = 400.
     var req = KPIRequest(period: q("2026-Q2"))
     req.fittedWinProbability = ["Qualify": 0.2, "Propose": 0.4]
-    #expect(close(kpi("weighted_pipeline", report(World.folder(), req)).details["fitted_weighted_pipeline"]?.number, 400))
+    #expect(
+      close(
+        kpi("weighted_pipeline", report(World.folder(), req)).details["fitted_weighted_pipeline"]?
+          .number, 400))
   }
 
   @Test func salesVelocity() {
@@ -280,9 +285,11 @@ func kpi(_ id: String, _ r: KPIReport) -> KPIResult {
     req.contactTargetPerYear = 12
     let k = kpi("contact_frequency", report(World.folder(), req))
     #expect(close(k.details["target_per_period"]?.number, 12.0 * 91 / 365))
-    #expect(k.details["top_accounts_below_target"] == .list([
-      .object(["account_id": .text("A1"), "revenue": .number(100), "touches": .integer(2)])
-    ]))
+    #expect(
+      k.details["top_accounts_below_target"]
+        == .list([
+          .object(["account_id": .text("A1"), "revenue": .number(100), "touches": .integer(2)])
+        ]))
   }
 }
 
@@ -432,7 +439,10 @@ func jsonText(_ r: KPIReport) throws -> String {
     req.only = ["win_rate", "quota_attainment"]
     let json = try jsonText(report(World.folder(), req))
     // Catalogue order: quota_attainment (result) before win_rate (sales process).
-    #expect(json.hasPrefix("{\"as_of\":\"2026-07-10\",\"kpis\":[{\"breakdown\":{\"r1\":0.6666666666666666,\"r2\":0.5,\"r3\":null}"))
+    #expect(
+      json.hasPrefix(
+        "{\"as_of\":\"2026-07-10\",\"kpis\":[{\"breakdown\":{\"r1\":0.6666666666666666,\"r2\":0.5,\"r3\":null}"
+      ))
     #expect(json.contains("{\"breakdown\":{\"r1\":1,\"r2\":0.5,\"r3\":0}"))
     #expect(json.contains("\"id\":\"win_rate\""))
     #expect(json.contains("\"r3\":null"))
