@@ -398,6 +398,11 @@ extension KPIContext {
       d["fitted_note"] = .text("not available: no fitted model supplied")
     }
     note(&d)
+    guard folder.history != nil else {
+      return KPIResult(
+        id: "weighted_pipeline", group: .result, value: nil, unit: .currency, n: openCount,
+        details: d, missing: "needs deal_history.csv (a deal's current stage)")
+    }
     guard hasProbability else {
       return KPIResult(
         id: "weighted_pipeline", group: .result, value: nil, unit: .currency, n: openCount,

@@ -460,3 +460,52 @@ func jsonText(_ r: KPIReport) throws -> String {
     }
   }
 }
+
+@Suite struct StringTableTests {
+  @Test func findsEveryKeyAndKeepsInsertionOrder() {
+    var t = StringTable()
+    let keys = (0..<20_000).map { "deal-\($0 * 7919 % 20_000)" }
+    for (i, k) in keys.enumerated() { #expect(t.insert(k, Int32(i)) == Int32(i)) }
+    // A second insert keeps the first value.
+    #expect(t.insert(keys[5], 99) == 5)
+    #expect(t.count == keys.count)
+    #expect(t.keys == keys)
+    for (i, k) in keys.enumerated() where i % 97 == 0 { #expect(t.find(k) == Int32(i)) }
+    #expect(t.find("deal-20000") == nil)
+    #expect(t.find("") == nil)
+  }
+
+  @Test func internerGivesDenseIndices() {
+    var i = Interner()
+    #expect(i.intern("b") == 0)
+    #expect(i.intern("a") == 1)
+    #expect(i.intern("b") == 0)
+    #expect(i.names == ["b", "a"])
+    #expect(i.find("c") == nil)
+  }
+}
+
+@Suite struct BreakdownAvailabilityTests {
+  @Test func teamWithoutRepsSaysWhy() {
+    var f = World.folder()
+    f.reps = nil
+    let r = report(f, KPIRequest(period: q("2026-Q2"), by: .team))
+    #expect(kpi("win_rate", r).breakdown.isEmpty)
+    #expect(kpi("win_rate", r).details["breakdown_note"] == .text("breakdown by team needs reps.csv"))
+  }
+
+  @Test func bySourceAndType() {
+    let s = report(World.folder(), KPIRequest(period: q("2026-Q2"), by: .source))
+    // Closed in Q2 from web: D1, D4 won; D3, D9 lost. referral: D2 won. outbound: D7 lost.
+    #expect(kpi("win_rate", s).breakdown == ["web": 0.5, "referral": 1, "outbound": 0])
+    // Leads by source: web L1 L2 L5 L7 all contacted, event L4 not, referral L3 contacted.
+    #expect(kpi("contact_rate", s).breakdown == ["web": 1, "event": 0, "referral": 1])
+    let t = report(World.folder(), KPIRequest(period: q("2026-Q2"), by: .type))
+    #expect(kpi("bookings", t).breakdown == ["new": 400, "expansion": 400])
+  }
+
+  @Test func weightedPipelineNeedsHistory() {
+    let f = makeFolder(deals: World.deals, stages: World.stages, asOf: "2026-07-10")
+    #expect(kpi("weighted_pipeline", report(f)).missing != nil)
+  }
+}
