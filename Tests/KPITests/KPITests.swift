@@ -491,7 +491,8 @@ func jsonText(_ r: KPIReport) throws -> String {
     f.reps = nil
     let r = report(f, KPIRequest(period: q("2026-Q2"), by: .team))
     #expect(kpi("win_rate", r).breakdown.isEmpty)
-    #expect(kpi("win_rate", r).details["breakdown_note"] == .text("breakdown by team needs reps.csv"))
+    #expect(
+      kpi("win_rate", r).details["breakdown_note"] == .text("breakdown by team needs reps.csv"))
   }
 
   @Test func bySourceAndType() {
