@@ -71,5 +71,6 @@ let package = Package(
     .testTarget(name: "CRMDataTests", dependencies: ["CRMData", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
+    .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
   ]
 )

@@ -290,7 +290,7 @@ public struct CostParameters: Sendable, Codable, Hashable {
   /// Fixed other costs per month at scale 1.
   public var otherMonthly: Double = 25_000
   /// Quota per fully ramped AE per quarter (ramped reps get the ramp factor of their tenure).
-  public var aeQuarterlyQuota: Double = 140_000
+  public var aeQuarterlyQuota: Double = 520_000
 
   public init() {}
 }
