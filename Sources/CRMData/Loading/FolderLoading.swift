@@ -212,9 +212,22 @@ struct FolderLoading {
       let amount = c["amount"], expected = c["expected_close_on"], owner = c["owner_id"]
       let category = c["forecast_category"]
       let lookup = stagesFromFile ? stageLookup : nil
+      let dealIDs = deals.rows.map(\.id)
       let decoded: DecodedFile<HistoryEntry> = decode(reader) { r in
         let dealID = r.requiredText(id)
-        let deal = dealIndex[dealID]
+        let deal: Int32?
+        // Exports usually list history deal by deal, often in deals.csv order: try the same deal
+        // as the previous row, then the next deal, before hashing. (With duplicate deal ids the
+        // load fails anyway, so the guess cannot pick the wrong one of a valid folder.)
+        if let m = r.memo, m.key == dealID {
+          deal = m.value
+        } else if let m = r.memo, Int(m.value) + 1 < dealIDs.count, dealIDs[Int(m.value) + 1] == dealID {
+          deal = m.value + 1
+          r.memo = (dealID, m.value + 1)
+        } else {
+          deal = dealIndex[dealID]
+          if let deal { r.memo = (dealID, deal) }
+        }
         if deal == nil, !dealID.isEmpty, !invalidDeals.contains(dealID) {
           r.error(id, "deal_id '\(dealID)' is not in deals.csv", fix: "history rows must belong to a deal in deals.csv")
         }

@@ -42,6 +42,8 @@ struct RowReader {
   let record: CSVRecord
   let file: String
   var problems: [Diagnostic] = []
+  /// A one-entry cache kept across the rows of a chunk (rows of one deal are usually adjacent).
+  var memo: (key: String, value: Int32)?
 
   init(record: CSVRecord, file: String) {
     self.record = record
@@ -185,12 +187,15 @@ func decodeRows<Row: Sendable>(
     var rows: [Row] = []
     var lines: [Int32] = []
     var failedKeys: [String] = []
+    var memo: (key: String, value: Int32)?
     let estimate = (chunk.end - chunk.start) / max(1, reader.columns.count * 12)
     rows.reserveCapacity(estimate)
     lines.reserveCapacity(estimate)
     reader.forEachRecord(in: chunk, sink: &sink) { record in
       var row = RowReader(record: record, file: reader.file)
+      row.memo = memo
       let value = decode(&row)
+      memo = row.memo
       if row.failed {
         if problems.count < maxErrors { problems.append(contentsOf: row.problems) }
         if let keyColumn, !record.isEmpty(keyColumn) { failedKeys.append(record.string(keyColumn)) }

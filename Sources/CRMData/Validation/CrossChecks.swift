@@ -110,17 +110,20 @@ struct CrossChecks {
             "\(field?.name ?? "date") \(m.day) is more than \(expected ? "5 years" : "a year") after the export date \(exportDay)",
           fix: "check the year"))
     }
-    for (i, d) in deals.rows.enumerated() {
-      check(d.expectedCloseOn, "deals.csv", deals.lines[i], dealColumns?["expected_close_on"], expected: true)
+    let dealExpected = dealColumns?["expected_close_on"]
+    for (i, d) in deals.rows.enumerated() where d.expectedCloseOn != nil {
+      check(d.expectedCloseOn, "deals.csv", deals.lines[i], dealExpected, expected: true)
     }
     if let history {
-      for (i, h) in history.enumerated() {
-        check(h.expectedCloseOn, "deal_history.csv", historyLines[i], historyColumns?["expected_close_on"], expected: true)
+      let historyExpected = historyColumns?["expected_close_on"]
+      for (i, h) in history.enumerated() where h.expectedCloseOn != nil {
+        check(h.expectedCloseOn, "deal_history.csv", historyLines[i], historyExpected, expected: true)
       }
     }
     if let activities {
+      let occurred = activityColumns?["occurred_on"]
       for (i, a) in activities.rows.enumerated() {
-        check(a.occurredOn, "activities.csv", activities.lines[i], activityColumns?["occurred_on"])
+        check(a.occurredOn, "activities.csv", activities.lines[i], occurred)
       }
     }
     if let reps {
