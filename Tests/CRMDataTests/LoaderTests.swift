@@ -51,9 +51,10 @@ struct LoaderTests {
     var files = Sample.with("deal_history.csv", history)
     files["stages.csv"] = nil
     let f = try loadFolder(files).folder
-    #expect(f.history?.map { "\($0.dealID) \($0.stage)" } == [
-      "D1 Qualify", "D1 Propose", "D2 Qualify", "D2 Propose",
-    ])
+    #expect(
+      f.history?.map { "\($0.dealID) \($0.stage)" } == [
+        "D1 Qualify", "D1 Propose", "D2 Qualify", "D2 Propose",
+      ])
     #expect(f.historyRanges == [0..<2, 2..<4, 4..<4, 4..<4])
   }
 

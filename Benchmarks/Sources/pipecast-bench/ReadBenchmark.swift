@@ -19,7 +19,8 @@ func runReadBenchmark(_ args: [String]) {
   if let given = value("--dir") {
     dir = URL(fileURLWithPath: given)
   } else {
-    dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pipecast-read-bench-\(megabytes)")
+    dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+      "pipecast-read-bench-\(megabytes)")
     if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("deals.csv").path) {
       writeSampleFolder(at: dir, megabytes: megabytes)
     }
@@ -47,8 +48,14 @@ func runReadBenchmark(_ args: [String]) {
     bestCPU = min(bestCPU, cpuSeconds() - cpuStart)
   }
   print("folder: \(dir.path)")
-  print(String(format: "read %.1f MB (%d rows) in %.3f s with %d threads: %.1f MB/s", totalMB, rows, best, threads, totalMB / best))
-  print(String(format: "CPU time (user + system, all threads) %.3f s: %.1f MB per CPU-second", bestCPU, totalMB / bestCPU))
+  print(
+    String(
+      format: "read %.1f MB (%d rows) in %.3f s with %d threads: %.1f MB/s", totalMB, rows, best,
+      threads, totalMB / best))
+  print(
+    String(
+      format: "CPU time (user + system, all threads) %.3f s: %.1f MB per CPU-second", bestCPU,
+      totalMB / bestCPU))
   print("peak RSS: \(peakRSSKilobytes() / 1024) MB")
 }
 
@@ -59,7 +66,8 @@ func writeSampleFolder(at dir: URL, megabytes: Int) {
   let stages = ["Qualify", "Discovery", "Demo", "Proposal", "Negotiation"]
   let sources = ["web", "referral", "event", "outbound", "partner"]
   let segments = ["SMB", "Mid-market", "Enterprise"]
-  var deals = "deal_id,created_on,owner_id,amount,status,closed_on,expected_close_on,account_id,source,segment,type,forecast_category\n"
+  var deals =
+    "deal_id,created_on,owner_id,amount,status,closed_on,expected_close_on,account_id,source,segment,type,forecast_category\n"
   var history = "deal_id,changed_on,stage,amount,expected_close_on,owner_id,forecast_category\n"
   let target = megabytes * 1_000_000
   var i = 0
@@ -72,22 +80,27 @@ func writeSampleFolder(at dir: URL, megabytes: Int) {
     let owner = "R\(generator.next() % 200)"
     let closed = status == "open" ? "" : day(created + length)
     let note = i % 50 == 0 ? "\"Nord, Blåbær \"\"AS\"\"\"" : "ACC\(generator.next() % 100_000)"
-    deals += "D\(i),\(day(created)),\(owner),\(amount),\(status),\(closed),\(day(created + length + 10)),"
+    deals +=
+      "D\(i),\(day(created)),\(owner),\(amount),\(status),\(closed),\(day(created + length + 10)),"
     deals += "\(note),\(sources[i % 5]),\(segments[i % 3]),new,pipeline\n"
     let steps = 1 + Int(generator.next() % 5)
     for s in 0..<steps {
       let at = created + length * s / steps
-      history += "D\(i),\(day(at)),\(stages[s]),\(amount),\(day(created + length)),\(owner),\(s > 2 ? "commit" : "pipeline")\n"
+      history +=
+        "D\(i),\(day(at)),\(stages[s]),\(amount),\(day(created + length)),\(owner),\(s > 2 ? "commit" : "pipeline")\n"
     }
     i += 1
   }
   try? deals.write(to: dir.appendingPathComponent("deals.csv"), atomically: true, encoding: .utf8)
-  try? history.write(to: dir.appendingPathComponent("deal_history.csv"), atomically: true, encoding: .utf8)
+  try? history.write(
+    to: dir.appendingPathComponent("deal_history.csv"), atomically: true, encoding: .utf8)
 }
 
 /// The process's peak resident set size in kB (VmHWM in /proc/self/status; 0 elsewhere).
 func peakRSSKilobytes() -> Int {
-  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+    return 0
+  }
   for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
     return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
   }

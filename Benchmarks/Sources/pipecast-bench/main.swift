@@ -6,6 +6,7 @@ switch arguments.first {
 case "read":
   runReadBenchmark(Array(arguments.dropFirst()))
 default:
-  FileHandle.standardError.write(Data("usage: pipecast-bench read [--mb N | --dir DIR] [--threads N]\n".utf8))
+  FileHandle.standardError.write(
+    Data("usage: pipecast-bench read [--mb N | --dir DIR] [--threads N]\n".utf8))
   exit(64)
 }

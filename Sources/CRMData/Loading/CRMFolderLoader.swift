@@ -50,7 +50,8 @@ public enum CRMFolderLoader {
       "no deal_history.csv: stage conversion, time in stage, slippage and point-in-time stages not computed",
     "stages.csv":
       "no stages.csv: stages inferred from deal_history.csv; the CRM's stage probabilities (weighted pipeline) not available",
-    "leads.csv": "no leads.csv: lead volume, contact rate, lead response time and lead-to-deal conversion not computed",
+    "leads.csv":
+      "no leads.csv: lead volume, contact rate, lead response time and lead-to-deal conversion not computed",
     "activities.csv": "no activities.csv: activity KPIs and planned next steps not computed",
     "reps.csv": "no reps.csv: ramp-up, tenure, teams and capacity not computed",
     "quotas.csv": "no quotas.csv: quota attainment not computed",
