@@ -19,6 +19,12 @@ struct CSVReaderTests {
     #expect(r.rows == [["Åse Øvergård", "1"], ["Jürgen, Bäck", "2"]])
   }
 
+  @Test func trailingCommasMakeAnUnnamedColumnThatIsIgnored() {
+    let r = readAll("a,b,\n1,2,\n")
+    #expect(r.diagnostics == [])
+    #expect(r.rows == [["1", "2", ""]])
+  }
+
   @Test func headerMatchedCaseInsensitivelyAndBlankLinesSkipped() {
     let reader = CSVReader(file: "t.csv", bytes: CSVBytes("Deal_ID,AMOUNT\n\nD1,5\n\n"))
     #expect(reader.column(named: "deal_id") == 0)

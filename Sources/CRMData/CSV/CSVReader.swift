@@ -65,7 +65,8 @@ public struct CSVChunk: Sendable {
 /// skipped. Structural problems become diagnostics with the physical line where the record starts
 /// (for an unterminated quote, the line where the quote opened) and the 1-based field index:
 /// unterminated quote, text after a closing quote, a quote inside an unquoted field, ragged rows,
-/// invalid UTF-8, NUL bytes, an empty file, duplicate or empty column names.
+/// invalid UTF-8, NUL bytes, an empty file, duplicate column names. Unnamed columns (a
+/// trailing comma on every line) are ignored like unknown ones.
 ///
 /// Records can be read in parallel: `chunks(_:)` finds record boundaries with a quote-parity
 /// pass, each chunk is tokenized on its own thread, and results are concatenated in file order,
@@ -116,9 +117,7 @@ public struct CSVReader: Sendable {
       for (i, name) in names.enumerated() {
         let key = name.lowercased()
         if name.isEmpty {
-          diagnostics.error(
-            file, line, i + 1, "column \(i + 1) has no name", fix: "name every column in the header"
-          )
+          continue  // an unnamed column (often a trailing comma) is ignored like any unknown one
         } else if let first = seen[key] {
           diagnostics.error(
             file, line, i + 1, "column '\(name)' appears twice (also column \(first + 1))",

@@ -79,7 +79,9 @@ public enum CRMFolderLoader {
     guard files["deals.csv"] != nil else {
       throw .missingRequiredFile(name: "deals.csv", folder: url.path)
     }
-    return try load(files: files, options: options)
+    // Hand the bytes over so each file is freed as soon as it is decoded.
+    var loader = FolderLoading(files: consume files, options: options)
+    return try loader.run()
   }
 
   /// Loads a folder given as file name → bytes (names as in `fileNames`).

@@ -44,7 +44,9 @@ struct HistoryEntry: Sendable {
 
 /// One load of a folder: decodes every file, cross-checks, and builds the `CRMFolder`.
 struct FolderLoading {
-  let files: [String: CSVBytes]
+  /// The bytes of the files not read yet; each is released once decoded.
+  var files: [String: CSVBytes]
+  let present: Set<String>
   let options: LoadOptions
   var errors: DiagnosticSink
   var warnings = WarningLog()
@@ -52,6 +54,7 @@ struct FolderLoading {
 
   init(files: [String: CSVBytes], options: LoadOptions) {
     self.files = files
+    self.present = Set(files.keys)
     self.options = options
     self.errors = DiagnosticSink(maxErrors: options.maxErrors)
   }
@@ -65,7 +68,7 @@ struct FolderLoading {
   mutating func open(
     _ name: String, required: [String], optional: [String]
   ) -> (CSVReader, FileColumns)? {
-    guard let bytes = files[name] else { return nil }
+    guard let bytes = files.removeValue(forKey: name) else { return nil }
     let reader = CSVReader(file: name, bytes: bytes)
     for d in reader.headerDiagnostics { errors.add(d) }
     guard reader.headerDiagnostics.isEmpty else { return nil }
@@ -467,7 +470,7 @@ struct FolderLoading {
       leads: leads?.rows, activities: activities?.rows, reps: reps?.rows, quotas: quotas?.rows,
       accounts: accounts?.rows, costs: costs?.rows, asOf: exportDay, calendar: calendar,
       historyRanges: ranges)
-    let missing = CRMFolderLoader.fileNames.filter { files[$0] == nil }.compactMap {
+    let missing = CRMFolderLoader.fileNames.filter { !present.contains($0) }.compactMap {
       CRMFolderLoader.missingFileNotes[$0]
     }
     return LoadedFolder(
