@@ -92,25 +92,20 @@ struct FolderLoading {
     return decoded
   }
 
-  /// Reports every id seen before (case-sensitive unless `ignoringCase`); returns first index per
-  /// id.
+  /// Reports every id seen before (case-sensitive unless `ignoringCase`); returns the index of
+  /// each id's first row.
   mutating func checkUnique(
     _ ids: [String], lines: [Int32], file: String, field: Field?, ignoringCase: Bool = false
-  ) -> [String: Int32] {
-    var first: [String: Int32] = [:]
-    first.reserveCapacity(ids.count)
-    for (i, id) in ids.enumerated() {
-      let key = ignoringCase ? id.lowercased() : id
-      if let j = first[key] {
-        errors.error(
-          file, Int(lines[i]), field?.column,
-          "\(field?.name ?? "id") '\(id)' appears twice (first on line \(lines[Int(j)]))",
-          fix: "ids must be unique; remove or rename the duplicate")
-      } else {
-        first[key] = Int32(i)
-      }
+  ) -> IDIndex {
+    var duplicates: [(Int, Int)] = []
+    let index = IDIndex(ignoringCase ? ids.map { $0.lowercased() } : ids, duplicates: &duplicates)
+    for (i, j) in duplicates {
+      errors.error(
+        file, Int(lines[i]), field?.column,
+        "\(field?.name ?? "id") '\(ids[i])' appears twice (first on line \(lines[j]))",
+        fix: "ids must be unique; remove or rename the duplicate")
     }
-    return first
+    return index
   }
 
   mutating func run() throws(CRMDataError) -> LoadedFolder {
@@ -250,7 +245,7 @@ struct FolderLoading {
           deal = m.value + 1
           r.memo = (dealID, m.value + 1)
         } else {
-          deal = dealIndex[dealID]
+          deal = dealIndex.index(of: dealID)
           if let deal { r.memo = (dealID, deal) }
         }
         if deal == nil, !dealID.isEmpty, !invalidDeals.contains(dealID) {

@@ -79,10 +79,9 @@ struct CrossChecks {
   }
 
   /// Leads whose deal_id is not in deals.csv.
-  mutating func leads(_ leads: DecodedFile<Lead>, columns: FileColumns, dealIndex: [String: Int32])
-  {
+  mutating func leads(_ leads: DecodedFile<Lead>, columns: FileColumns, dealIndex: IDIndex) {
     for (i, lead) in leads.rows.enumerated() {
-      guard let deal = lead.dealID, dealIndex[deal] == nil else { continue }
+      guard let deal = lead.dealID, dealIndex.index(of: deal) == nil else { continue }
       warnings.add(
         "leads with an unknown deal_id",
         Diagnostic(
