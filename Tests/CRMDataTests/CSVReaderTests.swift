@@ -19,6 +19,12 @@ struct CSVReaderTests {
     #expect(r.rows == [["Åse Øvergård", "1"], ["Jürgen, Bäck", "2"]])
   }
 
+  @Test func trailingCommasMakeAnUnnamedColumnThatIsIgnored() {
+    let r = readAll("a,b,\n1,2,\n")
+    #expect(r.diagnostics == [])
+    #expect(r.rows == [["1", "2", ""]])
+  }
+
   @Test func headerMatchedCaseInsensitivelyAndBlankLinesSkipped() {
     let reader = CSVReader(file: "t.csv", bytes: CSVBytes("Deal_ID,AMOUNT\n\nD1,5\n\n"))
     #expect(reader.column(named: "deal_id") == 0)
@@ -29,19 +35,31 @@ struct CSVReaderTests {
   }
 
   static let structuralErrors: [(String, String, String)] = [
-    ("unterminated quote", "a,b\n1,2\n3,\"open\nstill\n",
-     "t.csv:3:2: a quoted field is never closed; add the closing quote, and double any quote inside the field"),
-    ("ragged row", "a,b\n1,2\n1,2,3\n",
-     "t.csv:3: the row has 3 fields but the header has 2; quote fields that contain commas; every row needs one value per column"),
-    ("text after closing quote", "a,b\n\"x\"y,2\n",
-     "t.csv:2:1: text after the closing quote of a quoted field; quote the whole field and double any quote inside it"),
-    ("quote in unquoted field", "a,b\n1,x\"y\n",
-     "t.csv:2:2: a quote inside an unquoted field; enclose the field in quotes and double the quote (\"\")"),
-    ("NUL byte", "a,b\n1,x\u{0}\n",
-     "t.csv:2:2: NUL byte in the file; remove it; is this really a CSV text file?"),
+    (
+      "unterminated quote", "a,b\n1,2\n3,\"open\nstill\n",
+      "t.csv:3:2: a quoted field is never closed; add the closing quote, and double any quote inside the field"
+    ),
+    (
+      "ragged row", "a,b\n1,2\n1,2,3\n",
+      "t.csv:3: the row has 3 fields but the header has 2; quote fields that contain commas; every row needs one value per column"
+    ),
+    (
+      "text after closing quote", "a,b\n\"x\"y,2\n",
+      "t.csv:2:1: text after the closing quote of a quoted field; quote the whole field and double any quote inside it"
+    ),
+    (
+      "quote in unquoted field", "a,b\n1,x\"y\n",
+      "t.csv:2:2: a quote inside an unquoted field; enclose the field in quotes and double the quote (\"\")"
+    ),
+    (
+      "NUL byte", "a,b\n1,x\u{0}\n",
+      "t.csv:2:2: NUL byte in the file; remove it; is this really a CSV text file?"
+    ),
     ("empty file", "", "t.csv:1: the file is empty; expected a header row naming the columns"),
-    ("duplicate column", "id,Amount,AMOUNT\n",
-     "t.csv:1:3: column 'AMOUNT' appears twice (also column 2); remove or rename one of them"),
+    (
+      "duplicate column", "id,Amount,AMOUNT\n",
+      "t.csv:1:3: column 'AMOUNT' appears twice (also column 2); remove or rename one of them"
+    ),
   ]
 
   @Test(arguments: structuralErrors)
@@ -55,7 +73,10 @@ struct CSVReaderTests {
     let reader = CSVReader(file: "t.csv", bytes: CSVBytes(bytes))
     var sink = DiagnosticSink(maxErrors: 10)
     reader.forEachRecord(sink: &sink) { _ in }
-    #expect(sink.errors.map(\.description) == ["t.csv:4: the text is not valid UTF-8; save the file as UTF-8"])
+    #expect(
+      sink.errors.map(\.description) == [
+        "t.csv:4: the text is not valid UTF-8; save the file as UTF-8"
+      ])
   }
 
   @Test func rowsAfterAnErrorAreStillRead() {
@@ -95,7 +116,8 @@ struct CSVReaderTests {
 struct FieldParserTests {
   static let amounts: [(String, FieldParser.AmountParse)] = [
     ("12", .value(12)), ("12.50", .value(12.5)), ("0.1", .value(0.1)), (".5", .value(0.5)),
-    ("-0", .value(0)), ("-0.00", .value(0)), ("123456789012345678901", .value(123456789012345678901)),
+    ("-0", .value(0)), ("-0.00", .value(0)),
+    ("123456789012345678901", .value(123_456_789_012_345_678_901)),
     ("1,000", .invalid), ("1e400", .invalid), ("1e3", .invalid), ("NaN", .invalid),
     ("inf", .invalid), ("", .invalid), ("-5", .negative), ("1.2.3", .invalid), ("-", .invalid),
     (" 12", .invalid),
@@ -118,7 +140,9 @@ struct FieldParserTests {
   }
 
   @Test func datesAndPeriods() {
-    let m = Array("2025-01-01T09:00:00+01:00".utf8).withUnsafeBufferPointer { FieldParser.moment($0) }
+    let m = Array("2025-01-01T09:00:00+01:00".utf8).withUnsafeBufferPointer {
+      FieldParser.moment($0)
+    }
     #expect(m?.description == "2025-01-01T08:00:00Z")
     let p = Array("2025-q2".utf8).withUnsafeBufferPointer {
       FieldParser.period($0, calendar: .standard)

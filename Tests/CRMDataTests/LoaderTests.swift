@@ -51,9 +51,10 @@ struct LoaderTests {
     var files = Sample.with("deal_history.csv", history)
     files["stages.csv"] = nil
     let f = try loadFolder(files).folder
-    #expect(f.history?.map { "\($0.dealID) \($0.stage)" } == [
-      "D1 Qualify", "D1 Propose", "D2 Qualify", "D2 Propose",
-    ])
+    #expect(
+      f.history?.map { "\($0.dealID) \($0.stage)" } == [
+        "D1 Qualify", "D1 Propose", "D2 Qualify", "D2 Propose",
+      ])
     #expect(f.historyRanges == [0..<2, 2..<4, 4..<4, 4..<4])
   }
 
@@ -105,5 +106,38 @@ struct LoaderTests {
     #expect(loaded.folder.deals.count == 3)
     #expect(loaded.missingFiles.count == 7)
     #expect(loaded.folder.stages.map(\.name) == ["Discovery", "Demo", "Closed Won", "Closed Lost"])
+  }
+}
+
+@Suite("Diagnostics limits")
+struct DiagnosticLimitTests {
+  @Test func warningsAreCappedPerRuleWithASummary() throws {
+    var deals = "deal_id,created_on,owner_id,amount,status\n"
+    for i in 0..<25 { deals += "D\(i),2025-01-01,X\(i),1,open\n" }
+    let loaded = try loadFolder(["deals.csv": deals, "reps.csv": "rep_id\nR1\n"])
+    #expect(loaded.warnings.count == 11)
+    #expect(
+      loaded.warnings.last?.description
+        == "deals.csv:1: warning: 15 more warnings like this not shown: owners missing from reps.csv")
+  }
+
+  @Test func parallelLoadsReportTheSameErrorsAsSequentialOnes() {
+    var deals = "deal_id,created_on,owner_id,amount,status\n"
+    for i in 0..<60_000 {
+      deals += i % 7_919 == 0 ? "D\(i),2025-02-30,R1,1,open\n" : "D\(i),2025-01-01,R1,1,open\n"
+    }
+    func errors(threads: Int) -> [String] {
+      do {
+        _ = try loadFolder(["deals.csv": deals], threads: threads)
+        return []
+      } catch {
+        guard case .invalidData(let d) = error else { return [] }
+        return d.map(\.description)
+      }
+    }
+    let one = errors(threads: 1)
+    #expect(one.count == 8)
+    #expect(one.first == "deals.csv:2:2: created_on '2025-02-30' is not a date; expected YYYY-MM-DD")
+    #expect(errors(threads: 3) == one)
   }
 }

@@ -1,11 +1,38 @@
 import Foundation
 
-/// `pipecast-bench <command> [arguments]`: one function per command.
+/// `pipecast-bench <command> [arguments]`: one function per command; `Benchmarks/run.sh` runs
+/// them all in release mode and prints the figures.
 let arguments = CommandLine.arguments.dropFirst()
+let usage = """
+  usage: pipecast-bench read [--mb N | --dir DIR] [--threads N] [--repeat N]
+         pipecast-bench fit <durations.csv>
+         pipecast-bench kpi [deals] [activities]
+         pipecast-bench simulate [deals] [trials] [threads]
+
+  """
 switch arguments.first {
+case "read":
+  runReadBenchmark(Array(arguments.dropFirst()))
 case "fit":
   runFitBenchmark(Array(arguments.dropFirst()))
+case "kpi":
+  let rest = Array(arguments.dropFirst()).compactMap { Int($0) }
+  runKPIBenchmark(deals: rest.count > 0 ? rest[0] : 1_000_000, activities: rest.count > 1 ? rest[1] : 10_000_000)
+case "simulate":
+  let rest = Array(arguments.dropFirst()).compactMap { Int($0) }
+  let deals = rest.count > 0 ? rest[0] : 1_000_000
+  let trials = rest.count > 1 ? rest[1] : 20
+  let threads = rest.count > 2 ? rest[2] : ProcessInfo.processInfo.activeProcessorCount
+  do {
+    let r = try runSimulationBenchmark(deals: deals, trials: trials, threads: threads)
+    print(String(
+      format: "simulate: %d open deals x %d trials on %d threads: %.2f s, %.1f M stage steps/s, %.1f M deal-trials/s",
+      r.deals, r.trials, r.threads, r.seconds, r.stageStepsPerSecond / 1e6, r.dealTrialsPerSecond / 1e6))
+  } catch {
+    FileHandle.standardError.write(Data("simulate: \(error)\n".utf8))
+    exit(70)
+  }
 default:
-  FileHandle.standardError.write(Data("usage: pipecast-bench fit <durations.csv>\n".utf8))
+  FileHandle.standardError.write(Data(usage.utf8))
   exit(64)
 }

@@ -65,7 +65,8 @@ public struct CSVChunk: Sendable {
 /// skipped. Structural problems become diagnostics with the physical line where the record starts
 /// (for an unterminated quote, the line where the quote opened) and the 1-based field index:
 /// unterminated quote, text after a closing quote, a quote inside an unquoted field, ragged rows,
-/// invalid UTF-8, NUL bytes, an empty file, duplicate or empty column names.
+/// invalid UTF-8, NUL bytes, an empty file, duplicate column names. Unnamed columns (a
+/// trailing comma on every line) are ignored like unknown ones.
 ///
 /// Records can be read in parallel: `chunks(_:)` finds record boundaries with a quote-parity
 /// pass, each chunk is tokenized on its own thread, and results are concatenated in file order,
@@ -100,7 +101,8 @@ public struct CSVReader: Sendable {
     var next = start
     var nextLine = line
     if start >= bytes.count {
-      diagnostics.error(file, 1, nil, "the file is empty", fix: "expected a header row naming the columns")
+      diagnostics.error(
+        file, 1, nil, "the file is empty", fix: "expected a header row naming the columns")
     } else {
       let chunk = CSVChunk(start: start, end: bytes.count, line: line)
       let (stop, stopLine) = CSVReader.tokenize(
@@ -115,7 +117,7 @@ public struct CSVReader: Sendable {
       for (i, name) in names.enumerated() {
         let key = name.lowercased()
         if name.isEmpty {
-          diagnostics.error(file, line, i + 1, "column \(i + 1) has no name", fix: "name every column in the header")
+          continue  // an unnamed column (often a trailing comma) is ignored like any unknown one
         } else if let first = seen[key] {
           diagnostics.error(
             file, line, i + 1, "column '\(name)' appears twice (also column \(first + 1))",
@@ -158,7 +160,9 @@ public struct CSVReader: Sendable {
   public func chunks(_ count: Int) -> [CSVChunk] {
     let end = bytes.count
     let size = end - bodyStart
-    guard count > 1, size > 1 << 20 else { return [CSVChunk(start: bodyStart, end: end, line: bodyLine)] }
+    guard count > 1, size > 1 << 20 else {
+      return [CSVChunk(start: bodyStart, end: end, line: bodyLine)]
+    }
     let p = bytes.base
     var result: [CSVChunk] = []
     var chunkStart = bodyStart
@@ -211,7 +215,8 @@ public struct CSVReader: Sendable {
 
   /// Calls `body` with every well-formed record after the header, sequentially.
   public func forEachRecord(sink: inout DiagnosticSink, _ body: (CSVRecord) -> Void) {
-    forEachRecord(in: CSVChunk(start: bodyStart, end: bytes.count, line: bodyLine), sink: &sink, body)
+    forEachRecord(
+      in: CSVChunk(start: bodyStart, end: bytes.count, line: bodyLine), sink: &sink, body)
   }
 
   /// The byte classes that stop the scan of an unquoted field.
@@ -276,7 +281,9 @@ public struct CSVReader: Sendable {
               } else if c >= 0x80 {
                 highBit = true
               } else if c == 0 {
-                sink.error(file, line, fieldCount + 1, "NUL byte in the file", fix: "remove it; is this really a CSV text file?")
+                sink.error(
+                  file, line, fieldCount + 1, "NUL byte in the file",
+                  fix: "remove it; is this really a CSV text file?")
                 broken = true
               }
               pos += 1
@@ -352,7 +359,9 @@ public struct CSVReader: Sendable {
                 broken = true
                 pos += 1
               } else {
-                sink.error(file, line, fieldCount + 1, "NUL byte in the file", fix: "remove it; is this really a CSV text file?")
+                sink.error(
+                  file, line, fieldCount + 1, "NUL byte in the file",
+                  fix: "remove it; is this really a CSV text file?")
                 broken = true
                 pos += 1
               }
@@ -366,7 +375,8 @@ public struct CSVReader: Sendable {
         if highBit, let bad = firstInvalidUTF8(p, recordStart, pos) {
           var badLine = recordLine
           for i in recordStart..<bad where p[i] == 10 { badLine += 1 }
-          sink.error(file, badLine, nil, "the text is not valid UTF-8", fix: "save the file as UTF-8")
+          sink.error(
+            file, badLine, nil, "the text is not valid UTF-8", fix: "save the file as UTF-8")
           broken = true
         }
         if !broken, let expectedFields, fieldCount != expectedFields {
@@ -402,11 +412,17 @@ func firstInvalidUTF8(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int?
     var cp: UInt32
     var minimum: UInt32
     if c & 0xE0 == 0xC0 {
-      need = 1; cp = UInt32(c & 0x1F); minimum = 0x80
+      need = 1
+      cp = UInt32(c & 0x1F)
+      minimum = 0x80
     } else if c & 0xF0 == 0xE0 {
-      need = 2; cp = UInt32(c & 0x0F); minimum = 0x800
+      need = 2
+      cp = UInt32(c & 0x0F)
+      minimum = 0x800
     } else if c & 0xF8 == 0xF0 {
-      need = 3; cp = UInt32(c & 0x07); minimum = 0x10000
+      need = 3
+      cp = UInt32(c & 0x07)
+      minimum = 0x10000
     } else {
       return i
     }

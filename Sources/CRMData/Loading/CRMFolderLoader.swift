@@ -50,7 +50,8 @@ public enum CRMFolderLoader {
       "no deal_history.csv: stage conversion, time in stage, slippage and point-in-time stages not computed",
     "stages.csv":
       "no stages.csv: stages inferred from deal_history.csv; the CRM's stage probabilities (weighted pipeline) not available",
-    "leads.csv": "no leads.csv: lead volume, contact rate, lead response time and lead-to-deal conversion not computed",
+    "leads.csv":
+      "no leads.csv: lead volume, contact rate, lead response time and lead-to-deal conversion not computed",
     "activities.csv": "no activities.csv: activity KPIs and planned next steps not computed",
     "reps.csv": "no reps.csv: ramp-up, tenure, teams and capacity not computed",
     "quotas.csv": "no quotas.csv: quota attainment not computed",
@@ -78,7 +79,9 @@ public enum CRMFolderLoader {
     guard files["deals.csv"] != nil else {
       throw .missingRequiredFile(name: "deals.csv", folder: url.path)
     }
-    return try load(files: files, options: options)
+    // Hand the bytes over so each file is freed as soon as it is decoded.
+    var loader = FolderLoading(files: consume files, options: options)
+    return try loader.run()
   }
 
   /// Loads a folder given as file name → bytes (names as in `fileNames`).

@@ -44,7 +44,9 @@ struct HistoryEntry: Sendable {
 
 /// One load of a folder: decodes every file, cross-checks, and builds the `CRMFolder`.
 struct FolderLoading {
-  let files: [String: CSVBytes]
+  /// The bytes of the files not read yet; each is released once decoded.
+  var files: [String: CSVBytes]
+  let present: Set<String>
   let options: LoadOptions
   var errors: DiagnosticSink
   var warnings = WarningLog()
@@ -52,6 +54,7 @@ struct FolderLoading {
 
   init(files: [String: CSVBytes], options: LoadOptions) {
     self.files = files
+    self.present = Set(files.keys)
     self.options = options
     self.errors = DiagnosticSink(maxErrors: options.maxErrors)
   }
@@ -65,7 +68,7 @@ struct FolderLoading {
   mutating func open(
     _ name: String, required: [String], optional: [String]
   ) -> (CSVReader, FileColumns)? {
-    guard let bytes = files[name] else { return nil }
+    guard let bytes = files.removeValue(forKey: name) else { return nil }
     let reader = CSVReader(file: name, bytes: bytes)
     for d in reader.headerDiagnostics { errors.add(d) }
     guard reader.headerDiagnostics.isEmpty else { return nil }
@@ -89,25 +92,20 @@ struct FolderLoading {
     return decoded
   }
 
-  /// Reports every id seen before (case-sensitive unless `ignoringCase`); returns first index per
-  /// id.
+  /// Reports every id seen before (case-sensitive unless `ignoringCase`); returns the index of
+  /// each id's first row.
   mutating func checkUnique(
     _ ids: [String], lines: [Int32], file: String, field: Field?, ignoringCase: Bool = false
-  ) -> [String: Int32] {
-    var first: [String: Int32] = [:]
-    first.reserveCapacity(ids.count)
-    for (i, id) in ids.enumerated() {
-      let key = ignoringCase ? id.lowercased() : id
-      if let j = first[key] {
-        errors.error(
-          file, Int(lines[i]), field?.column,
-          "\(field?.name ?? "id") '\(id)' appears twice (first on line \(lines[Int(j)]))",
-          fix: "ids must be unique; remove or rename the duplicate")
-      } else {
-        first[key] = Int32(i)
-      }
+  ) -> IDIndex {
+    var duplicates: [(Int, Int)] = []
+    let index = IDIndex(ignoringCase ? ids.map { $0.lowercased() } : ids, duplicates: &duplicates)
+    for (i, j) in duplicates {
+      errors.error(
+        file, Int(lines[i]), field?.column,
+        "\(field?.name ?? "id") '\(ids[i])' appears twice (first on line \(lines[j]))",
+        fix: "ids must be unique; remove or rename the duplicate")
     }
-    return first
+    return index
   }
 
   mutating func run() throws(CRMDataError) -> LoadedFolder {
@@ -124,10 +122,18 @@ struct FolderLoading {
       ])
     {
       dealColumns = c
-      let id = c["deal_id"]!, created = c["created_on"]!, owner = c["owner_id"]!
-      let amount = c["amount"]!, status = c["status"]!, closed = c["closed_on"]
-      let expected = c["expected_close_on"], account = c["account_id"], source = c["source"]
-      let segment = c["segment"], type = c["type"], lead = c["lead_id"]
+      let id = c["deal_id"]!
+      let created = c["created_on"]!
+      let owner = c["owner_id"]!
+      let amount = c["amount"]!
+      let status = c["status"]!
+      let closed = c["closed_on"]
+      let expected = c["expected_close_on"]
+      let account = c["account_id"]
+      let source = c["source"]
+      let segment = c["segment"]
+      let type = c["type"]
+      let lead = c["lead_id"]
       let category = c["forecast_category"]
       deals = decode(reader, key: id) { r in
         let dealID = r.requiredText(id)
@@ -135,7 +141,9 @@ struct FolderLoading {
         let ownerID = r.requiredText(owner)
         let value = r.amount(amount, required: true) ?? 0
         let st = r.enumValue(status, DealStatus.self, fallback: nil)
-        if r.record.isEmpty(status.index) { r.error(status, "status is empty", fix: "use open, won or lost") }
+        if r.record.isEmpty(status.index) {
+          r.error(status, "status is empty", fix: "use open, won or lost")
+        }
         let problemsBeforeClose = r.problems.count
         let closedOn = r.moment(closed)
         let closeParsed = r.problems.count == problemsBeforeClose
@@ -173,16 +181,22 @@ struct FolderLoading {
     var stages: [StageDefinition] = []
     var stagesFromFile = false
     var stageLookup: [String: String] = [:]
-    if let (reader, c) = open("stages.csv", required: ["stage", "order"], optional: ["kind", "probability"]) {
+    if let (reader, c) = open(
+      "stages.csv", required: ["stage", "order"], optional: ["kind", "probability"])
+    {
       stagesFromFile = true
-      let name = c["stage"]!, order = c["order"]!, kind = c["kind"], probability = c["probability"]
+      let name = c["stage"]!
+      let order = c["order"]!
+      let kind = c["kind"]
+      let probability = c["probability"]
       let decoded: DecodedFile<StageDefinition> = decode(reader) { r in
         let stage = r.requiredText(name)
         let position = r.integer(order)
         let k = r.enumValue(kind, StageKind.self, fallback: .open) ?? .open
         let p = r.amount(probability, required: false)
         if let p, p > 1 {
-          r.error(probability, "probability '\(r.record.string(probability!.index))' is outside 0 to 1",
+          r.error(
+            probability, "probability '\(r.record.string(probability!.index))' is outside 0 to 1",
             fix: "write probabilities as fractions (0.25, not 25)")
         }
         guard let position else { return nil }
@@ -208,15 +222,36 @@ struct FolderLoading {
       optional: ["amount", "expected_close_on", "owner_id", "forecast_category"])
     {
       historyColumns = c
-      let id = c["deal_id"]!, changed = c["changed_on"]!, stage = c["stage"]!
-      let amount = c["amount"], expected = c["expected_close_on"], owner = c["owner_id"]
+      let id = c["deal_id"]!
+      let changed = c["changed_on"]!
+      let stage = c["stage"]!
+      let amount = c["amount"]
+      let expected = c["expected_close_on"]
+      let owner = c["owner_id"]
       let category = c["forecast_category"]
       let lookup = stagesFromFile ? stageLookup : nil
+      let dealIDs = deals.rows.map(\.id)
       let decoded: DecodedFile<HistoryEntry> = decode(reader) { r in
         let dealID = r.requiredText(id)
-        let deal = dealIndex[dealID]
+        let deal: Int32?
+        // Exports usually list history deal by deal, often in deals.csv order: try the same deal
+        // as the previous row, then the next deal, before hashing. (With duplicate deal ids the
+        // load fails anyway, so the guess cannot pick the wrong one of a valid folder.)
+        if let m = r.memo, m.key == dealID {
+          deal = m.value
+        } else if let m = r.memo, Int(m.value) + 1 < dealIDs.count,
+          dealIDs[Int(m.value) + 1] == dealID
+        {
+          deal = m.value + 1
+          r.memo = (dealID, m.value + 1)
+        } else {
+          deal = dealIndex.index(of: dealID)
+          if let deal { r.memo = (dealID, deal) }
+        }
         if deal == nil, !dealID.isEmpty, !invalidDeals.contains(dealID) {
-          r.error(id, "deal_id '\(dealID)' is not in deals.csv", fix: "history rows must belong to a deal in deals.csv")
+          r.error(
+            id, "deal_id '\(dealID)' is not in deals.csv",
+            fix: "history rows must belong to a deal in deals.csv")
         }
         let changedOn = r.requiredMoment(changed)
         var stageName = r.requiredText(stage)
@@ -224,7 +259,9 @@ struct FolderLoading {
           if let canonical = lookup[stageName] ?? lookup[stageName.lowercased()] {
             stageName = canonical
           } else {
-            r.error(stage, "stage '\(stageName)' is not in stages.csv", fix: "add it to stages.csv or correct the name")
+            r.error(
+              stage, "stage '\(stageName)' is not in stages.csv",
+              fix: "add it to stages.csv or correct the name")
           }
         }
         let row = DealHistoryRow(
@@ -251,8 +288,12 @@ struct FolderLoading {
       "reps.csv", required: ["rep_id"], optional: ["name", "team", "role", "hired_on", "left_on"])
     {
       repColumns = c
-      let id = c["rep_id"]!, name = c["name"], team = c["team"], role = c["role"]
-      let hired = c["hired_on"], left = c["left_on"]
+      let id = c["rep_id"]!
+      let name = c["name"]
+      let team = c["team"]
+      let role = c["role"]
+      let hired = c["hired_on"]
+      let left = c["left_on"]
       reps = decode(reader) { r in
         let rep = Rep(
           id: r.requiredText(id), name: r.text(name), team: r.text(team),
@@ -274,13 +315,20 @@ struct FolderLoading {
       optional: ["owner_id", "first_contact_on", "qualified_on", "disqualified_on", "deal_id"])
     {
       leadColumns = c
-      let id = c["lead_id"]!, created = c["created_on"]!, source = c["source"]!
-      let owner = c["owner_id"], contact = c["first_contact_on"], qualified = c["qualified_on"]
-      let disqualified = c["disqualified_on"], deal = c["deal_id"]
+      let id = c["lead_id"]!
+      let created = c["created_on"]!
+      let source = c["source"]!
+      let owner = c["owner_id"]
+      let contact = c["first_contact_on"]
+      let qualified = c["qualified_on"]
+      let disqualified = c["disqualified_on"]
+      let deal = c["deal_id"]
       leads = decode(reader) { r in
         Lead(
-          id: r.requiredText(id), createdOn: r.requiredMoment(created), source: r.requiredText(source),
-          ownerID: r.text(owner), firstContactOn: r.moment(contact), qualifiedOn: r.moment(qualified),
+          id: r.requiredText(id), createdOn: r.requiredMoment(created),
+          source: r.requiredText(source),
+          ownerID: r.text(owner), firstContactOn: r.moment(contact),
+          qualifiedOn: r.moment(qualified),
           disqualifiedOn: r.moment(disqualified), dealID: r.text(deal))
       }
       _ = checkUnique(leads!.rows.map(\.id), lines: leads!.lines, file: "leads.csv", field: id)
@@ -294,14 +342,22 @@ struct FolderLoading {
       optional: ["deal_id", "lead_id", "account_id", "duration_minutes", "status"])
     {
       activityColumns = c
-      let id = c["activity_id"]!, occurred = c["occurred_on"]!, owner = c["owner_id"]!
-      let kind = c["kind"]!, deal = c["deal_id"], lead = c["lead_id"], account = c["account_id"]
-      let duration = c["duration_minutes"], status = c["status"]
+      let id = c["activity_id"]!
+      let occurred = c["occurred_on"]!
+      let owner = c["owner_id"]!
+      let kind = c["kind"]!
+      let deal = c["deal_id"]
+      let lead = c["lead_id"]
+      let account = c["account_id"]
+      let duration = c["duration_minutes"]
+      let status = c["status"]
       activities = decode(reader) { r in
         let activityID = r.requiredText(id)
         let at = r.requiredMoment(occurred)
         let ownerID = r.requiredText(owner)
-        if r.record.isEmpty(kind.index) { r.error(kind, "kind is empty", fix: "every row needs a kind") }
+        if r.record.isEmpty(kind.index) {
+          r.error(kind, "kind is empty", fix: "every row needs a kind")
+        }
         let k = r.enumValue(kind, ActivityKind.self, fallback: nil)
         guard let k else { return nil }
         return Activity(
@@ -320,20 +376,28 @@ struct FolderLoading {
       "accounts.csv", required: ["account_id"],
       optional: ["name", "segment", "became_customer_on", "churned_on"])
     {
-      let id = c["account_id"]!, name = c["name"], segment = c["segment"]
-      let became = c["became_customer_on"], churned = c["churned_on"]
+      let id = c["account_id"]!
+      let name = c["name"]
+      let segment = c["segment"]
+      let became = c["became_customer_on"]
+      let churned = c["churned_on"]
       accounts = decode(reader) { r in
         Account(
           id: r.requiredText(id), name: r.text(name), segment: r.text(segment),
           becameCustomerOn: r.moment(became), churnedOn: r.moment(churned))
       }
-      _ = checkUnique(accounts!.rows.map(\.id), lines: accounts!.lines, file: "accounts.csv", field: id)
+      _ = checkUnique(
+        accounts!.rows.map(\.id), lines: accounts!.lines, file: "accounts.csv", field: id)
     }
 
     // quotas.csv
     var quotas: DecodedFile<Quota>?
-    if let (reader, c) = open("quotas.csv", required: ["owner_id", "period", "amount"], optional: []) {
-      let owner = c["owner_id"]!, period = c["period"]!, amount = c["amount"]!
+    if let (reader, c) = open(
+      "quotas.csv", required: ["owner_id", "period", "amount"], optional: [])
+    {
+      let owner = c["owner_id"]!
+      let period = c["period"]!
+      let amount = c["amount"]!
       quotas = decode(reader) { r in
         let o = r.requiredText(owner)
         let p = r.period(period, calendar: calendar)
@@ -350,7 +414,9 @@ struct FolderLoading {
       "costs.csv", required: ["period", "category", "amount"], optional: ["source"])
     {
       costColumns = c
-      let period = c["period"]!, category = c["category"]!, source = c["source"]
+      let period = c["period"]!
+      let category = c["category"]!
+      let source = c["source"]
       let amount = c["amount"]!
       costs = decode(reader) { r in
         let p = r.period(period, calendar: calendar)
@@ -399,7 +465,7 @@ struct FolderLoading {
       leads: leads?.rows, activities: activities?.rows, reps: reps?.rows, quotas: quotas?.rows,
       accounts: accounts?.rows, costs: costs?.rows, asOf: exportDay, calendar: calendar,
       historyRanges: ranges)
-    let missing = CRMFolderLoader.fileNames.filter { files[$0] == nil }.compactMap {
+    let missing = CRMFolderLoader.fileNames.filter { !present.contains($0) }.compactMap {
       CRMFolderLoader.missingFileNotes[$0]
     }
     return LoadedFolder(

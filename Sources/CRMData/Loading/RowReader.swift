@@ -42,6 +42,8 @@ struct RowReader {
   let record: CSVRecord
   let file: String
   var problems: [Diagnostic] = []
+  /// A one-entry cache kept across the rows of a chunk (rows of one deal are usually adjacent).
+  var memo: (key: String, value: Int32)?
 
   init(record: CSVRecord, file: String) {
     self.record = record
@@ -52,7 +54,8 @@ struct RowReader {
   var failed: Bool { !problems.isEmpty }
 
   mutating func error(_ field: Field?, _ message: String, fix: String? = nil) {
-    problems.append(Diagnostic(file: file, line: record.line, column: field?.column, message: message, fix: fix))
+    problems.append(
+      Diagnostic(file: file, line: record.line, column: field?.column, message: message, fix: fix))
   }
 
   private func quoted(_ f: Field) -> String { record.string(f.index) }
@@ -97,7 +100,9 @@ struct RowReader {
   mutating func amount(_ f: Field?, required: Bool) -> Double? {
     guard let f else { return nil }
     if record.isEmpty(f.index) {
-      if required { error(f, "\(f.name) is empty", fix: "every row needs a \(f.name); write 0 for none") }
+      if required {
+        error(f, "\(f.name) is empty", fix: "every row needs a \(f.name); write 0 for none")
+      }
       return nil
     }
     switch FieldParser.amount(record.bytes(f.index)) {
@@ -131,7 +136,9 @@ struct RowReader {
       return nil
     }
     if let p = FieldParser.period(record.bytes(f.index), calendar: calendar) { return p }
-    error(f, "\(f.name) '\(quoted(f))' is not a period", fix: "expected YYYY-Qn (quarter) or YYYY-MM (month)")
+    error(
+      f, "\(f.name) '\(quoted(f))' is not a period",
+      fix: "expected YYYY-Qn (quarter) or YYYY-MM (month)")
     return nil
   }
 
@@ -185,12 +192,15 @@ func decodeRows<Row: Sendable>(
     var rows: [Row] = []
     var lines: [Int32] = []
     var failedKeys: [String] = []
+    var memo: (key: String, value: Int32)?
     let estimate = (chunk.end - chunk.start) / max(1, reader.columns.count * 12)
     rows.reserveCapacity(estimate)
     lines.reserveCapacity(estimate)
     reader.forEachRecord(in: chunk, sink: &sink) { record in
       var row = RowReader(record: record, file: reader.file)
+      row.memo = memo
       let value = decode(&row)
+      memo = row.memo
       if row.failed {
         if problems.count < maxErrors { problems.append(contentsOf: row.problems) }
         if let keyColumn, !record.isEmpty(keyColumn) { failedKeys.append(record.string(keyColumn)) }
@@ -201,7 +211,9 @@ func decodeRows<Row: Sendable>(
     }
     // Structural errors and value errors interleave by line.
     var merged = DiagnosticSink(maxErrors: maxErrors)
-    let all = (sink.errors + problems).sorted { ($0.line, $0.column ?? 0) < ($1.line, $1.column ?? 0) }
+    let all = (sink.errors + problems).sorted {
+      ($0.line, $0.column ?? 0) < ($1.line, $1.column ?? 0)
+    }
     for d in all { merged.add(d) }
     return DecodedFile(rows: rows, lines: lines, sink: merged, failedKeys: failedKeys)
   }

@@ -14,59 +14,73 @@ public enum StageInference {
   public static func infer(
     deals: [Deal], history: [DealHistoryRow], ranges: [Range<Int>]
   ) -> [StageDefinition] {
-    var finalWon: [String: Int] = [:]
-    var finalLost: [String: Int] = [:]
-    var other: [String: Int] = [:]
+    // Intern stage names once: one hash per row, then plain arrays.
+    var ids: [String: Int] = [:]
+    var names: [String] = []
+    var stageOf = [Int](repeating: 0, count: history.count)
+    var previous: (name: String, id: Int)? = nil
+    for (k, h) in history.enumerated() {
+      if let p = previous, p.name == h.stage {
+        stageOf[k] = p.id
+        continue
+      }
+      let id: Int
+      if let known = ids[h.stage] {
+        id = known
+      } else {
+        id = names.count
+        ids[h.stage] = id
+        names.append(h.stage)
+      }
+      stageOf[k] = id
+      previous = (h.stage, id)
+    }
+    let n = names.count
+    var finalWon = [Int](repeating: 0, count: n)
+    var finalLost = [Int](repeating: 0, count: n)
+    var other = [Int](repeating: 0, count: n)
     for (d, range) in ranges.enumerated() where !range.isEmpty {
-      let last = history[range.upperBound - 1].stage
+      let last = stageOf[range.upperBound - 1]
       var i = range.upperBound - 1
-      while i >= range.lowerBound, history[i].stage == last { i -= 1 }
+      while i >= range.lowerBound, stageOf[i] == last { i -= 1 }
       let trailing = range.upperBound - 1 - i
       switch deals[d].status {
-      case .won: finalWon[last, default: 0] += trailing
-      case .lost: finalLost[last, default: 0] += trailing
-      case .open: other[last, default: 0] += trailing
+      case .won: finalWon[last] += trailing
+      case .lost: finalLost[last] += trailing
+      case .open: other[last] += trailing
       }
       if i >= range.lowerBound {
-        for k in range.lowerBound...i { other[history[k].stage, default: 0] += 1 }
+        for k in range.lowerBound...i { other[stageOf[k]] += 1 }
       }
     }
-    func kind(_ s: String) -> StageKind {
-      let w = finalWon[s] ?? 0
-      let l = finalLost[s] ?? 0
-      let o = other[s] ?? 0
-      if w > 0, l == 0, o == 0 { return .won }
-      if l > 0, w == 0, o == 0 { return .lost }
+    let kinds: [StageKind] = (0..<n).map { s in
+      if finalWon[s] > 0, finalLost[s] == 0, other[s] == 0 { return .won }
+      if finalLost[s] > 0, finalWon[s] == 0, other[s] == 0 { return .lost }
       return .open
     }
-    var names = Set<String>()
-    for h in history { names.insert(h.stage) }
-    var kinds: [String: StageKind] = [:]
-    for n in names { kinds[n] = kind(n) }
-
-    var positionSum: [String: Double] = [:]
-    var positionCount: [String: Int] = [:]
+    var positionSum = [Double](repeating: 0, count: n)
+    var positionCount = [Int](repeating: 0, count: n)
+    var seen: [Int] = []
     for range in ranges where !range.isEmpty {
-      var seen: [String] = []
+      seen.removeAll(keepingCapacity: true)
       for k in range {
-        let s = history[k].stage
+        let s = stageOf[k]
         guard kinds[s] == .open, !seen.contains(s) else { continue }
-        positionSum[s, default: 0] += Double(seen.count)
-        positionCount[s, default: 0] += 1
+        positionSum[s] += Double(seen.count)
+        positionCount[s] += 1
         seen.append(s)
       }
     }
-    let open = names.filter { kinds[$0] == .open }.sorted { a, b in
-      let pa = positionSum[a]! / Double(positionCount[a]!)
-      let pb = positionSum[b]! / Double(positionCount[b]!)
-      return pa != pb ? pa < pb : a < b
+    let all = Array(0..<n)
+    let open = all.filter { kinds[$0] == .open }.sorted { a, b in
+      let pa = positionSum[a] / Double(max(1, positionCount[a]))
+      let pb = positionSum[b] / Double(max(1, positionCount[b]))
+      return pa != pb ? pa < pb : names[a] < names[b]
     }
-    let won = names.filter { kinds[$0] == .won }.sorted()
-    let lost = names.filter { kinds[$0] == .lost }.sorted()
-    var result: [StageDefinition] = []
-    for (i, s) in (open + won + lost).enumerated() {
-      result.append(StageDefinition(name: s, order: i + 1, kind: kinds[s]!))
+    let won = all.filter { kinds[$0] == .won }.sorted { names[$0] < names[$1] }
+    let lost = all.filter { kinds[$0] == .lost }.sorted { names[$0] < names[$1] }
+    return (open + won + lost).enumerated().map { i, s in
+      StageDefinition(name: names[s], order: i + 1, kind: kinds[s])
     }
-    return result
   }
 }

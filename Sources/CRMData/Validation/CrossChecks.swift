@@ -11,7 +11,8 @@ struct CrossChecks {
     _ history: [DealHistoryRow], lines: [Int32], ranges: [Range<Int>], columns: FileColumns,
     stages: [StageDefinition], stagesFromFile: Bool
   ) {
-    let changed = columns["changed_on"], stage = columns["stage"]
+    let changed = columns["changed_on"]
+    let stage = columns["stage"]
     var rank: [String: Int] = [:]
     if stagesFromFile {
       let open = stages.filter { $0.kind == .open }.sorted { $0.order < $1.order }
@@ -71,15 +72,16 @@ struct CrossChecks {
         "owners missing from reps.csv",
         Diagnostic(
           file: "deals.csv", line: Int(m.line), column: dealColumns?["owner_id"]?.column,
-          message: "owner_id '\(owner)' is not in reps.csv (\(m.count) deal\(m.count == 1 ? "" : "s"))",
+          message:
+            "owner_id '\(owner)' is not in reps.csv (\(m.count) deal\(m.count == 1 ? "" : "s"))",
           fix: "add the rep to reps.csv"))
     }
   }
 
   /// Leads whose deal_id is not in deals.csv.
-  mutating func leads(_ leads: DecodedFile<Lead>, columns: FileColumns, dealIndex: [String: Int32]) {
+  mutating func leads(_ leads: DecodedFile<Lead>, columns: FileColumns, dealIndex: IDIndex) {
     for (i, lead) in leads.rows.enumerated() {
-      guard let deal = lead.dealID, dealIndex[deal] == nil else { continue }
+      guard let deal = lead.dealID, dealIndex.index(of: deal) == nil else { continue }
       warnings.add(
         "leads with an unknown deal_id",
         Diagnostic(
@@ -98,7 +100,8 @@ struct CrossChecks {
   ) {
     let limit = exportDay.advanced(by: 366)
     let expectedLimit = exportDay.advanced(by: 5 * 366)
-    func check(_ m: Moment?, _ file: String, _ line: Int32, _ field: Field?, expected: Bool = false) {
+    func check(_ m: Moment?, _ file: String, _ line: Int32, _ field: Field?, expected: Bool = false)
+    {
       guard let m else { return }
       let bound = expected ? expectedLimit : limit
       guard m.day > bound else { return }
@@ -110,17 +113,21 @@ struct CrossChecks {
             "\(field?.name ?? "date") \(m.day) is more than \(expected ? "5 years" : "a year") after the export date \(exportDay)",
           fix: "check the year"))
     }
-    for (i, d) in deals.rows.enumerated() {
-      check(d.expectedCloseOn, "deals.csv", deals.lines[i], dealColumns?["expected_close_on"], expected: true)
+    let dealExpected = dealColumns?["expected_close_on"]
+    for (i, d) in deals.rows.enumerated() where d.expectedCloseOn != nil {
+      check(d.expectedCloseOn, "deals.csv", deals.lines[i], dealExpected, expected: true)
     }
     if let history {
-      for (i, h) in history.enumerated() {
-        check(h.expectedCloseOn, "deal_history.csv", historyLines[i], historyColumns?["expected_close_on"], expected: true)
+      let historyExpected = historyColumns?["expected_close_on"]
+      for (i, h) in history.enumerated() where h.expectedCloseOn != nil {
+        check(
+          h.expectedCloseOn, "deal_history.csv", historyLines[i], historyExpected, expected: true)
       }
     }
     if let activities {
+      let occurred = activityColumns?["occurred_on"]
       for (i, a) in activities.rows.enumerated() {
-        check(a.occurredOn, "activities.csv", activities.lines[i], activityColumns?["occurred_on"])
+        check(a.occurredOn, "activities.csv", activities.lines[i], occurred)
       }
     }
     if let reps {

@@ -73,7 +73,9 @@ public struct DiagnosticSink: Sendable {
   public mutating func warning(
     _ file: String, _ line: Int, _ column: Int?, _ message: String, fix: String? = nil
   ) {
-    add(Diagnostic(file: file, line: line, column: column, severity: .warning, message: message, fix: fix))
+    add(
+      Diagnostic(
+        file: file, line: line, column: column, severity: .warning, message: message, fix: fix))
   }
 
   /// Appends another sink's findings after this one's (used to merge per-chunk results in order).
