@@ -24,7 +24,8 @@ public struct Day: Hashable, Comparable, Sendable, Codable, Strideable, CustomSt
   }
 
   /// Parses `YYYY-MM-DD` from exactly ten bytes.
-  static func parse(_ b: ArraySlice<UInt8>) -> Day? {
+  @inline(__always)
+  static func parse<C: RandomAccessCollection<UInt8>>(_ b: C) -> Day? where C.Index == Int {
     guard b.count == 10 else { return nil }
     let s = b.startIndex
     guard b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-") else { return nil }
@@ -34,7 +35,9 @@ public struct Day: Hashable, Comparable, Sendable, Codable, Strideable, CustomSt
     return Day(year: y, month: m, day: d)
   }
 
-  static func digits(_ b: ArraySlice<UInt8>, _ start: Int, _ count: Int) -> Int? {
+  @inline(__always)
+  static func digits<C: RandomAccessCollection<UInt8>>(_ b: C, _ start: Int, _ count: Int) -> Int?
+  where C.Index == Int {
     var value = 0
     for i in start..<(start + count) {
       let c = b[i]

@@ -43,7 +43,7 @@ public struct Moment: Hashable, Comparable, Sendable, Codable, CustomStringConve
   }
 
   /// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]` (a space may replace `T`).
-  static func parse(_ b: ArraySlice<UInt8>) -> Moment? {
+  static func parse<C: RandomAccessCollection<UInt8>>(_ b: C) -> Moment? where C.Index == Int {
     guard b.count >= 10, let day = Day.parse(b.prefix(10)) else { return nil }
     var seconds = Int64(day.index) * 86_400
     if b.count == 10 { return Moment(secondsSinceEpoch: seconds) }
