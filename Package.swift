@@ -67,6 +67,7 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
     .testTarget(name: "CRMDataTests", dependencies: ["CRMData", "_TestSupport"]),
-    .testTarget(name: "PipelineModelTests", dependencies: ["PipelineModel", "CRMData"]),
+    .testTarget(name: "PipelineModelTests", dependencies: ["PipelineModel", "CRMData", "Statistics", "Synthetic"]),
+    .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CRMData"]),
   ]
 )
