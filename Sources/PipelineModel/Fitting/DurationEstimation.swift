@@ -9,17 +9,35 @@ struct GroupedDurations {
   var events: [Double] = []
   var censored: [Double] = []
 
+  /// - Complexity: O(n log n): events and censored durations are sorted separately as plain
+  ///   `Double` arrays (no index indirection) and merged.
   init(durations: [Double], observed: [Bool]) {
     precondition(durations.count == observed.count)
-    let order = durations.indices.sorted { durations[$0] < durations[$1] }
-    for i in order {
-      let t = durations[i]
+    var eventTimes: [Double] = []
+    var censoredTimes: [Double] = []
+    eventTimes.reserveCapacity(durations.count)
+    for i in durations.indices {
+      if observed[i] { eventTimes.append(durations[i]) } else { censoredTimes.append(durations[i]) }
+    }
+    eventTimes.sort()
+    censoredTimes.sort()
+    var e = 0
+    var c = 0
+    while e < eventTimes.count || c < censoredTimes.count {
+      let takeEvent = c >= censoredTimes.count || (e < eventTimes.count && eventTimes[e] <= censoredTimes[c])
+      let t = takeEvent ? eventTimes[e] : censoredTimes[c]
       if times.last != t {
         times.append(t)
         events.append(0)
         censored.append(0)
       }
-      if observed[i] { events[events.count - 1] += 1 } else { censored[censored.count - 1] += 1 }
+      if takeEvent {
+        events[events.count - 1] += 1
+        e += 1
+      } else {
+        censored[censored.count - 1] += 1
+        c += 1
+      }
     }
   }
 

@@ -63,9 +63,13 @@ enum StageFitting {
     let allCompleted = completedDurations.reduce(0) { $0 + $1.count }
     let allLost = lost.reduce(0, +)
     let pooledLossRate = (Double(allLost) + 0.5) / (Double(allCompleted) + 1)
-    let allGrouped = GroupedDurations(
-      durations: durations.flatMap { $0 }, observed: observed.flatMap { $0 })
-    let pooledRate = (allGrouped.eventCount + 0.5) / max(allGrouped.exposure + 1, 1)
+    var allExits = 0.0
+    var allExposure = 0.0
+    for e in episodes.episodes {
+      allExposure += e.durationDays
+      if e.exit != .censored { allExits += 1 }
+    }
+    let pooledRate = (allExits + 0.5) / max(allExposure + 1, 1)
 
     var stages: [FittedStage] = []
     for i in 0..<n {
