@@ -126,7 +126,12 @@ struct ImportContext {
     for table in tables {
       let base = ColumnName.normalize((table.name as NSString).deletingPathExtension)
       let normalized = Set(table.normalizedColumns)
-      let byName = roles.first { r in r.fileNames.contains { base.contains($0) } }
+      // The role whose file-name fragment is the longest match ("opportunityhistory" beats
+      // "opportunity").
+      let byName = roles.compactMap { r -> (FileRole, Int)? in
+        let best = r.fileNames.filter { base.contains($0) }.map(\.count).max()
+        return best.map { (r, $0) }
+      }.max { $0.1 < $1.1 }?.0
       let bySignature = roles.first { r in
         r.skipReason == nil && !r.signature.isEmpty
           && r.signature.allSatisfy { key in

@@ -1,3 +1,4 @@
+import Foundation
 import CRMData
 
 /// What an import did, for the user to check before trusting the folder: which columns went
@@ -159,5 +160,14 @@ public struct ImportReport: Sendable, Codable, Equatable {
     var out = title + "\n" + line(headers) + line(widths.map { String(repeating: "-", count: $0) })
     for r in rows { out += line(r) }
     return out + "\n"
+  }
+}
+
+extension ImportReport {
+  /// The report as JSON: sorted snake_case keys, pretty-printed, ending with a newline.
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
   }
 }

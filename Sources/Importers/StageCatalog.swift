@@ -71,6 +71,7 @@ struct StageCatalog {
   /// Sets a stage's kind (an adapter's own knowledge: Maven's Won, a synthetic Lost stage).
   mutating func fix(_ name: String, kind: StageKind, order: Int? = nil) {
     see(name)
+    if let k = fixedKind[name], k != .open, kind == .open { return }
     fixedKind[name] = kind
     if let order { fixedOrder[name] = order }
   }
@@ -133,7 +134,7 @@ struct StageCatalog {
     if probabilityKnown { basis.append("stage probability") }
     if positionsKnown { basis.append("the order deals entered stages in the stage history") }
     if agesKnown { basis.append("mean days from creation to entry") }
-    basis.append("first appearance in the export")
+    if fixedKnown { basis = ["the export's own pipeline order"] } else { basis.append("first appearance in the export") }
     func less(_ a: String, _ b: String) -> Bool {
       if fixedKnown, fixedOrder[a]! != fixedOrder[b]! { return fixedOrder[a]! < fixedOrder[b]! }
       if numberedKnown, Self.leadingNumber(a)! != Self.leadingNumber(b)! {

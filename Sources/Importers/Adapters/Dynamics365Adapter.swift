@@ -116,7 +116,10 @@ enum Dynamics365Adapter: SourceAdapter {
       }
       if actual == nil, estimated == nil { ctx.warn("\(status.rawValue) deals without estimated or actual revenue: amount 0", o, r) }
       let stage = o.text("stage", r).map(ctx.stageName)
-      if let stage, let probability { catalog.probability(stage, probability / 100) }
+      // Business-process stages are all open (Dynamics closes by status); the probability of a
+      // closed deal says how it ended, not what its stage was worth.
+      if let stage { catalog.fix(stage, kind: .open) }
+      if let stage, let probability, status == .open { catalog.probability(stage, probability / 100) }
       rowOf[id] = out.deals.count
       stages.append(stage)
       sourceRows.append(r)
@@ -139,6 +142,7 @@ enum Dynamics365Adapter: SourceAdapter {
           ctx.drop(h, r, "opportunity not in the opportunity export")
           continue
         }
+        catalog.fix(ctx.stageName(raw), kind: .open)
         rowsByDeal[d].append(DealHistoryRow(dealID: id, changedOn: changed, stage: ctx.stageName(raw)))
       }
     } else {

@@ -92,7 +92,8 @@ enum PipedriveAdapter: SourceAdapter {
       }
       if amount == nil { ctx.warn("\(status.rawValue) deals without value: amount 0", t, r) }
       let stage = ctx.stageName(rawStage)
-      if let probability { catalog.probability(stage, probability > 1 ? probability / 100 : probability) }
+      catalog.fix(stage, kind: .open)
+      if let probability, status == .open { catalog.probability(stage, probability > 1 ? probability / 100 : probability) }
       let deal = Deal(
         id: id, createdOn: created, ownerID: owner, amount: amount ?? 0, status: status, closedOn: closedOn,
         expectedCloseOn: status == .open ? expected : nil, accountID: t.text("organization", r),
