@@ -153,6 +153,11 @@ struct ImportContext {
       }
       paths[role.name, default: []].append(table.path)
       var index: [String: Int] = [:]
+      // Columns the mapping file assigns are not matched by name to other fields.
+      let claimed = Set(
+        (mapping.columns[role.name] ?? [:]).values.compactMap { o in
+          table.columns.firstIndex { $0.lowercased() == o.column.lowercased() }
+        })
       for field in role.fields {
         if let o = mapping.columns[role.name]?[field.key] {
           if let c = table.columns.firstIndex(where: { $0 == o.column })
@@ -170,7 +175,7 @@ struct ImportContext {
         }
         let wanted = field.candidates.map(ColumnName.normalize)
         for name in wanted {
-          if let c = table.normalizedColumns.firstIndex(of: name) {
+          if let c = table.normalizedColumns.firstIndex(of: name), !claimed.contains(c) {
             index[field.key] = c
             break
           }
@@ -225,7 +230,10 @@ struct ImportContext {
       report.inputs.append(
         .init(file: t.name, role: role.title, rowsIn: t.rowCount, rowsUsed: t.rowCount - dropped, note: nil))
       var used: [Int: String] = [:]
-      for f in role.fields { if let c = t.index[f.key] { used[c] = f.target } }
+      for f in role.fields {
+        guard let c = t.index[f.key] else { continue }
+        used[c] = used[c].map { $0 + "; " + f.target } ?? f.target
+      }
       for (i, column) in t.table.columns.enumerated() {
         if let target = used[i] ?? extraUses[t.name]?[column] {
           report.columns.append(.init(file: t.name, column: column, target: target, note: nil))

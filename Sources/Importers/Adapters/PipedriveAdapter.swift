@@ -52,6 +52,10 @@ enum PipedriveAdapter: SourceAdapter {
     var ids: Set<String> = []
     var pipelines: Set<String> = []
     for r in 0..<t.rowCount {
+      if t.text("status", r)?.lowercased() == "deleted" {
+        ctx.drop(t, r, "deleted deal")
+        continue
+      }
       guard let id = ctx.required(t, "id", r), let statusText = ctx.required(t, "status", r),
         let rawStage = ctx.required(t, "stage", r), let owner = ctx.required(t, "owner", r)
       else { continue }
@@ -69,9 +73,6 @@ enum PipedriveAdapter: SourceAdapter {
       case "open": status = .open
       case "won": status = .won
       case "lost": status = .lost
-      case "deleted":
-        ctx.drop(t, r, "deleted deal")
-        continue
       default:
         ctx.error(t, r, "status", "status '\(statusText)' is not open, won or lost")
         continue
