@@ -5,6 +5,7 @@
 //   CLAPACK        system LAPACK (Debian liblapack-dev + liblapacke-dev headers)
 //   LinearAlgebra  the only importer of CLAPACK
 //   CRMData        canonical CRM model, CSV reader, validation, point-in-time view, periods
+//   Importers      vendor CRM exports and public datasets -> the canonical folder (`pipecast import`)
 //   Statistics     random streams, distributions, survival, censored MLE, GLM, pooling, scores
 //   Synthetic      the sample-world generator (`pipecast generate`)
 //   PipelineModel  fits the pipeline model from CRMData using Statistics
@@ -22,7 +23,7 @@ let package = Package(
   products: [
     .executable(name: "pipecast", targets: ["pipecast"]),
     .library(name: "PipecastKit", targets: [
-      "LinearAlgebra", "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI",
+      "LinearAlgebra", "CRMData", "Importers", "Statistics", "Synthetic", "PipelineModel", "KPI",
       "Simulation", "Backtest", "Scenarios", "Reports",
     ]),
   ],
@@ -38,6 +39,7 @@ let package = Package(
     ),
     .target(name: "LinearAlgebra", dependencies: ["CLAPACK"]),
     .target(name: "CRMData"),
+    .target(name: "Importers", dependencies: ["CRMData", .product(name: "Yams", package: "Yams")]),
     .target(name: "Statistics", dependencies: ["LinearAlgebra"]),
     .target(name: "Synthetic", dependencies: ["CRMData", "Statistics"]),
     .target(name: "PipelineModel", dependencies: ["CRMData", "Statistics", "LinearAlgebra"]),
@@ -58,8 +60,8 @@ let package = Package(
     .executableTarget(
       name: "pipecast",
       dependencies: [
-        "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation", "Backtest",
-        "Scenarios", "Reports",
+        "CRMData", "Importers", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation",
+        "Backtest", "Scenarios", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -72,5 +74,6 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
+    .testTarget(name: "ImportersTests", dependencies: ["Importers", "CRMData", "_TestSupport"]),
   ]
 )

@@ -18,7 +18,8 @@ struct Pipecast: ParsableCommand {
       """,
     version: PipecastVersion.current,
     subcommands: [
-      DemoCommand.self, ValidateCommand.self, GenerateCommand.self, KPIsCommand.self,
+      DemoCommand.self, ValidateCommand.self, GenerateCommand.self, ImportCommand.self,
+      KPIsCommand.self, FitCommand.self, ForecastCommand.self,
     ]
   )
 }

@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
   @OptionGroup var outputOptions: OutputOptions
 
   func run() throws {
-    let loaded = try dataOptions.load()
+    let loaded = try dataOptions.load(allWarnings: true)
     let summary = FolderSummary(loaded)
     switch outputOptions.format {
     case .json: try outputOptions.emit(try JSONOutput.encode(summary))

@@ -28,13 +28,20 @@ struct DataOptions: ParsableArguments {
 
   /// Loads and validates the folder, prints warnings on standard error, and returns the
   /// point-in-time view as of `--as-of` (or the export date).
-  func load() throws -> LoadedFolder {
+  /// - Parameter allWarnings: print every warning (validate does); other commands print a
+  ///   one-line count so their output stays readable.
+  func load(allWarnings: Bool = false) throws -> LoadedFolder {
     let progress = Progress()
     progress.update("reading \(data)")
     defer { progress.finish() }
     var loaded = try CRMFolderLoader.load(
       at: URL(fileURLWithPath: data), options: LoadOptions(calendar: calendar))
-    for warning in loaded.warnings { StandardError.write(warning.description) }
+    if allWarnings {
+      for warning in loaded.warnings { StandardError.write(warning.description) }
+    } else if !loaded.warnings.isEmpty {
+      StandardError.write(
+        "\(data): \(loaded.warnings.count) data warning(s); `pipecast validate --data \(data)` lists them")
+    }
     if let day = asOfDay {
       loaded.folder = loaded.folder.asOf(day)
     }
