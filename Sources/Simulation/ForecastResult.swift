@@ -82,7 +82,11 @@ public struct ForecastResult: Encodable, Sendable, Equatable {
   ///   - target: bookings target applied to every period's company total.
   ///   - quotas: per-group targets (a quota whose owner id is the group's name and whose period is
   ///     the forecast period), giving each group its probability of reaching quota.
-  public init(trials t: SimulationTrials, target: Double? = nil, quotas: [Quota] = []) {
+  ///   - periodTargets: a target per period label, overriding `target` for that period.
+  public init(
+    trials t: SimulationTrials, target: Double? = nil, quotas: [Quota] = [],
+    periodTargets: [String: Double] = [:]
+  ) {
     asOf = t.asOf
     trials = t.trials
     seed = t.seed
@@ -106,7 +110,7 @@ public struct ForecastResult: Encodable, Sendable, Equatable {
       forecast(
         p,
         [t.bookings, t.wonDeals, t.fromOpenPipeline, t.fromNewDeals].map { t.column($0, period: p) },
-        target: target)
+        target: periodTargets[t.periods[p].label] ?? target)
     }
     if t.groupBy != nil {
       groups = t.groupNames.enumerated().map { g, name in

@@ -12,12 +12,14 @@ public enum Forecasting {
   /// Quantiles shift by that constant exactly, so nothing else changes.
   public static func forecast(
     model: FittedPipeline, folder: CRMFolder, options: SimulationOptions,
-    adjustments: SimulationAdjustments = .identity, target: Double? = nil
+    adjustments: SimulationAdjustments = .identity, target: Double? = nil,
+    periodTargets: [String: Double] = [:]
   ) throws(SimulationError) -> ForecastResult {
     let simulator = try PipelineSimulator(model: model, folder: folder, options: options)
     var trials = simulator.run(adjustments: adjustments)
     addBookedToDate(folder: folder, trials: &trials)
-    return ForecastResult(trials: trials, target: target, quotas: folder.quotas ?? [])
+    return ForecastResult(
+      trials: trials, target: target, quotas: folder.quotas ?? [], periodTargets: periodTargets)
   }
 
   /// Adds wins already closed in started periods to each trial's totals (company and groups).
