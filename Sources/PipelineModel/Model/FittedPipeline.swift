@@ -1,0 +1,173 @@
+import CRMData
+import Foundation
+import Statistics
+
+/// The whole fitted model of a sales organisation, as of one date: what `pipecast fit` prints and
+/// saves, and what `forecast`, `backtest` and `whatif` simulate from.
+///
+/// Versioned (`formatVersion`) and `Codable` with snake_case keys: a saved model is read back only
+/// by a Pipecast that knows its version. Components whose input file was missing are `nil`, and
+/// `notes` says what was not fitted and why.
+public struct FittedPipeline: Codable, Sendable {
+  /// Bumped whenever the saved layout changes incompatibly.
+  public static let currentFormatVersion = 1
+
+  public var formatVersion: Int
+  public var asOf: Day
+  /// The open stages in pipeline order.
+  public var stages: [FittedStage]
+  public var cycleLength: CycleLength
+  public var dealSize: DealSizeModel
+  public var leadFunnel: LeadFunnelModel?
+  public var reps: RepModel?
+  public var slip: SlipModel?
+  public var accounts: AccountModel?
+  /// Plain-language notes: components not fitted, fallbacks used, warnings.
+  public var notes: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case formatVersion = "format_version", asOf = "as_of", stages
+    case cycleLength = "cycle_length", dealSize = "deal_size", leadFunnel = "lead_funnel"
+    case reps, slip, accounts, notes
+  }
+}
+
+/// A probability with a 95% interval and the count it rests on.
+public struct EstimatedProbability: Codable, Sendable, Hashable {
+  public var value: Double
+  public var lower: Double
+  public var upper: Double
+  /// Effective number of observations behind it.
+  public var count: Double
+}
+
+/// One open stage: how deals leave it (which exit) and when (time in stage).
+///
+/// Model ("time to exit and which exit jointly", METHODS.md): the stay's length T follows
+/// `timeInStage` (fitted by censored maximum likelihood over all stays; stays still open at as-of
+/// are right-censored), and given the stay ends at T = t the exit is lost with probability
+/// `lossGivenTime(t)` (a logistic curve in log t, fitted on completed stays only — censored stays
+/// carry no information about the exit type, so the likelihood factorises). A non-lost exit goes
+/// to stage j with probability `moveShares[j]` or wins with `winShare`. Everything reported as
+/// a probability is implied by this one model, so the printed numbers and the simulation agree.
+public struct FittedStage: Codable, Sendable {
+  public var name: String
+  public var order: Int
+  /// The CRM's own probability from stages.csv, if any.
+  public var crmProbability: Double?
+  /// Stays observed in this stage, and how many are still open (censored) at as-of.
+  public var entered: Int
+  public var censored: Int
+  /// Completed stays by exit: to the next stage, won directly, lost, skipped ahead, moved back.
+  public var exitCounts: ExitCounts
+
+  /// Probability of leaving to the next open stage (for the last open stage: of winning directly).
+  public var advanceProbability: EstimatedProbability
+  /// Probability of losing from this stage.
+  public var lossProbability: EstimatedProbability
+  /// Probability of winning directly from this stage (from any stage, not only the last).
+  public var winDirectProbability: Double
+  /// Probability of moving to each open stage j (index in pipeline order); the diagonal is 0.
+  public var moveProbabilities: [Double]
+  /// Eventual probability of winning from a fresh entry (the absorbing chain's).
+  public var winProbability: Double
+  /// Expected number of stage stays before the deal closes, from a fresh entry.
+  public var expectedRemainingSteps: Double
+  /// The CRM probability recalibrated to this stage's fitted win probability.
+  public var suggestedCRMProbability: Double
+
+  /// The stay's length, any exit.
+  public var timeInStage: DurationEstimate
+  /// P(lost | the stay ends after t days) = logistic(c₀ + c₁ log t + c₂ (log t)²).
+  public var lossGivenTime: LogisticCurve
+  /// Shares among non-lost exits: `winShare` plus `moveShares` sum to 1.
+  public var winShare: Double
+  public var moveShares: [Double]
+
+  enum CodingKeys: String, CodingKey {
+    case name, order, entered, censored
+    case crmProbability = "crm_probability", exitCounts = "exit_counts"
+    case advanceProbability = "advance_probability", lossProbability = "loss_probability"
+    case winDirectProbability = "win_direct_probability", moveProbabilities = "move_probabilities"
+    case winProbability = "win_probability", expectedRemainingSteps = "expected_remaining_steps"
+    case suggestedCRMProbability = "suggested_crm_probability", timeInStage = "time_in_stage"
+    case lossGivenTime = "loss_given_time", winShare = "win_share", moveShares = "move_shares"
+  }
+}
+
+/// Completed stays by exit type.
+public struct ExitCounts: Codable, Sendable, Hashable {
+  public var advanced: Int
+  public var won: Int
+  public var lost: Int
+  public var skipped: Int
+  public var movedBack: Int
+
+  enum CodingKeys: String, CodingKey {
+    case advanced, won, lost, skipped, movedBack = "moved_back"
+  }
+}
+
+/// A fitted duration distribution with what a reader needs to trust it.
+public struct DurationEstimate: Codable, Sendable {
+  public var distribution: DurationDistribution
+  /// Covariance of the unconstrained parameters (row-major, `parameterCount²`), for drawing
+  /// parameters per simulation trial.
+  public var covariance: [Double]
+  public var medianDays: Double
+  public var p10Days: Double
+  public var p90Days: Double
+  /// The Kaplan–Meier median (nil when censoring hides it): a check on the parametric fit.
+  public var kaplanMeierMedianDays: Double?
+  /// AIC of every family tried (the chosen one is the smallest).
+  public var aic: [String: Double]
+  /// Largest absolute gap between the fitted and the Kaplan–Meier survival curves.
+  public var maxSurvivalGap: Double
+  public var events: Int
+  public var censored: Int
+
+  public var family: String { distribution.family.rawValue }
+
+  enum CodingKeys: String, CodingKey {
+    case distribution, covariance, aic, events, censored
+    case medianDays = "median_days", p10Days = "p10_days", p90Days = "p90_days"
+    case kaplanMeierMedianDays = "kaplan_meier_median_days", maxSurvivalGap = "max_survival_gap"
+  }
+}
+
+/// A logistic curve in x = log(days): p(x) = 1 / (1 + exp(−(c₀ + c₁ x + c₂ x²))).
+public struct LogisticCurve: Codable, Sendable, Hashable {
+  /// c₀, c₁, c₂ (missing trailing terms are zero).
+  public var coefficients: [Double]
+  /// Covariance of the coefficients (row-major), for parameter draws.
+  public var covariance: [Double]
+
+  public func probability(atLogDays x: Double) -> Double {
+    var eta = 0.0
+    var power = 1.0
+    for c in coefficients {
+      eta += c * power
+      power *= x
+    }
+    return 1 / (1 + exp(-eta))
+  }
+}
+
+/// Created-to-close cycle length, censoring-aware against the naive closed-deals-only figure.
+public struct CycleLength: Codable, Sendable {
+  /// Median days from creation to winning, among deals that win (Aalen–Johansen: open deals are
+  /// censored, lost deals a competing exit).
+  public var medianDays: Double?
+  /// The same from won deals only (biased short: the slow deals are still open).
+  public var naiveMedianDays: Double?
+  /// P10/P90 of created-to-won, censoring-aware.
+  public var p10Days: Double?
+  public var p90Days: Double?
+  /// Eventual win rate of a new deal (Aalen–Johansen cumulative incidence at the last time).
+  public var winRate: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case medianDays = "median_days", naiveMedianDays = "naive_median_days"
+    case p10Days = "p10_days", p90Days = "p90_days", winRate = "win_rate"
+  }
+}
