@@ -70,5 +70,7 @@ let package = Package(
     .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CRMData"]),
     .testTarget(name: "CRMDataTests", dependencies: ["CRMData", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
+    .testTarget(name: "BacktestTests", dependencies: ["Backtest", "CRMData", "Statistics", "_TestSupport"]),
   ]
 )

@@ -1,0 +1,187 @@
+import CRMData
+import Foundation
+import PipelineModel
+import Statistics
+
+/// The deals still to be created in the horizon, week by week (`--scope all`).
+///
+/// Per week w (days 7w … 7w + 7 after as-of):
+/// - leads of each source ~ Poisson(rate_w), or negative binomial when the model found the counts
+///   over-dispersed; rate_w = the fitted weekly rate at as-of × exp(η(w) − η(as-of)) with η the
+///   arrival GLM's trend and seasonal terms (so the intercept convention does not matter);
+/// - each lead contacted with P = logistic(c₀ + c₁ · load), load = the week's leads per active
+///   lead-handling rep (capacity: more leads per rep, fewer contacted);
+/// - response hours drawn; qualified with logistic(β₀ + β₁ log(1 + hours) + source effect);
+///   turned into a deal with the conversion rate, after the qualified-to-deal lag;
+/// - outbound deals per active rep ~ Poisson(rate × creation ramp at the rep's tenure that week);
+/// - expansion and renewal deals ~ Poisson(customers × monthly rates × 7/30.4375), customers
+///   thinned by churn ~ Poisson(customers × hazard × 7/30.4375);
+/// - amounts lognormal by segment (drawn by the segment mix) or by deal type, times the model's
+///   won-to-all ratio (won deals are larger than closed deals on average); owners uniform among
+///   the active lead-handling reps.
+/// Every new deal then walks the pipeline from the first open stage, fresh.
+struct NewDealContext {
+  let compiled: CompiledPipeline
+  let params: ParameterSet
+  let adjustments: SimulationAdjustments
+  /// Reps that take leads, by index into `compiled.reps`.
+  let handlers: [Int]
+  let outbound: [Int]
+  let leadMultiplier: [Double]
+  let meanOutboundPerWeek: Double
+
+  init(compiled: CompiledPipeline, params: ParameterSet, adjustments: SimulationAdjustments) {
+    self.compiled = compiled
+    self.params = params
+    self.adjustments = adjustments
+    handlers = compiled.reps.indices.filter { compiled.reps[$0].handlesLeads }
+    outbound = compiled.reps.indices.filter { compiled.reps[$0].active && compiled.reps[$0].outboundPerWeek > 0 }
+    leadMultiplier = (compiled.model.leadFunnel?.sources ?? []).map {
+      adjustments.leadVolumeMultiplier[$0.source] ?? 1
+    }
+    meanOutboundPerWeek = outbound.isEmpty
+      ? 0 : outbound.reduce(0) { $0 + compiled.reps[$1].outboundPerWeek } / Double(outbound.count)
+  }
+}
+
+extension TrialKernel {
+  private func group(rep: Int, source: Int32, segment: Int, _ c: CompiledPipeline) -> Int32 {
+    switch c.groupBy {
+    case .owner: return c.reps[rep].group
+    case .team: return c.reps[rep].teamGroup
+    case .source: return source
+    case .segment: return segment >= 0 && segment < c.segmentGroup.count ? c.segmentGroup[segment] : c.noneGroup
+    case nil: return 0
+    }
+  }
+
+  private func rampIndex(_ months: Int?, plusDays days: Double, count: Int) -> Int {
+    guard let months else { return count - 1 }
+    return min(count - 1, max(0, months + Int(days / 30.4375)))
+  }
+
+  /// Creates one new deal at `created` and walks it through the pipeline.
+  private mutating func launch(
+    trial: Int, created: Double, mu: Double, sigma: Double, segment: Int, rep: Int, source: Int32,
+    ctx: NewDealContext, rng: inout SimulationRandom
+  ) {
+    let c = ctx.compiled
+    let r = c.reps[rep]
+    let ramp = c.rampShift[rampIndex(r.tenureMonthsAtAsOf, plusDays: created, count: c.rampShift.count)]
+    let shift = ctx.params.repShift[rep] + ramp
+    var amount = exp(mu + sigma * rng.normal(z)) * c.wonToAllRatio
+    if !amount.isFinite { amount = 0 }
+    let t = walk(stage: 0, age: 0, start: created, shift: shift, rng: &rng)
+    if t >= 0 {
+      _ = book(trial: trial, t: t, amount: amount, group: group(rep: rep, source: source, segment: segment, c), fromOpen: false)
+    }
+  }
+
+  private func segmentDraw(_ p: ParameterSet, rng: inout SimulationRandom) -> (Int, Double, Double) {
+    if p.segmentCumulative.isEmpty { return (-1, p.overall.mu, p.overall.sigma) }
+    let u = rng.uniform()
+    var i = 0
+    while u >= p.segmentCumulative[i] { i += 1 }
+    return (i, p.segmentMu[i], p.segmentSigma[i])
+  }
+
+  /// All deals created in the horizon for one trial.
+  mutating func runNewDeals(trial: Int, ctx: NewDealContext, rng: inout SimulationRandom) {
+    let c = ctx.compiled
+    let p = ctx.params
+    let adj = ctx.adjustments
+    let noRep = c.reps.count - 1
+    var customers = Double(c.model.accounts?.activeCustomers ?? 0)
+    let weekFraction = 7 / 30.4375
+    for w in 0..<p.weekCount {
+      let t0 = Double(7 * w)
+      guard t0 < horizon else { break }
+      let lever = t0 >= leverStart
+
+      // Leads → contacted → qualified → deals.
+      if let funnel = c.model.leadFunnel, !ctx.handlers.isEmpty || (lever && adj.extraActiveReps > 0) {
+        let handlerCount = Double(ctx.handlers.count + (lever ? adj.extraActiveReps : 0))
+        var arrivals = 0
+        var counts = (0..<funnel.sources.count).map { s -> Int in
+          let mean = p.sourceRates[s * p.weekCount + w] * (lever ? ctx.leadMultiplier[s] : 1)
+          if let size = funnel.sources[s].negativeBinomialSize, size > 0 {
+            return Sampling.negativeBinomial(mean: mean, size: size, using: &rng)
+          }
+          return Sampling.poisson(mean, using: &rng)
+        }
+        arrivals = counts.reduce(0, +)
+        let load = handlerCount > 0 ? Double(arrivals) / handlerCount : Double(arrivals)
+        var contact = p.contactCoefficients.count >= 2
+          ? 1 / (1 + exp(-(p.contactCoefficients[0] + p.contactCoefficients[1] * load)))
+          : funnel.contactRate
+        if lever { contact = min(1, max(0, contact * adj.contactRateMultiplier)) }
+        let q = p.qualificationCoefficients
+        for s in counts.indices {
+          let effect = c.leadSourceEffect[s]
+          for _ in 0..<counts[s] {
+            if rng.uniform() >= contact { continue }
+            var hours = p.response.map { $0.sample(using: &rng) } ?? 0
+            if lever { hours *= adj.responseTimeMultiplier }
+            var qualify = funnel.qualificationRate
+            if q.count >= 2 {
+              var eta = q[0] + q[1] * log(1 + max(0, hours))
+              if effect >= 0 && 2 + effect < q.count { eta += q[2 + effect] }
+              qualify = 1 / (1 + exp(-eta))
+            }
+            if rng.uniform() >= qualify { continue }
+            if rng.uniform() >= funnel.dealConversionRate { continue }
+            let lag = p.lag.map { $0.sample(using: &rng) } ?? 0
+            let created = t0 + 7 * rng.uniform() + hours / 24 + lag
+            if !(created < horizon) { continue }
+            let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+            let (segment, mu, sigma) = segmentDraw(p, rng: &rng)
+            launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
+              source: c.leadSourceGroup[s], ctx: ctx, rng: &rng)
+          }
+        }
+        counts.removeAll(keepingCapacity: true)
+      }
+
+      // Outbound pipeline by reps, following their ramp.
+      if c.model.reps != nil {
+        let multiplier = lever ? adj.outboundMultiplier : 1
+        for rep in ctx.outbound {
+          let r = c.reps[rep]
+          let ramp = c.creationRamp[rampIndex(r.tenureMonthsAtAsOf, plusDays: t0, count: c.creationRamp.count)]
+          let n = Sampling.poisson(r.outboundPerWeek * ramp * multiplier, using: &rng)
+          for _ in 0..<n {
+            let created = t0 + 7 * rng.uniform()
+            let (segment, mu, sigma) = segmentDraw(p, rng: &rng)
+            launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
+              source: c.outboundGroup, ctx: ctx, rng: &rng)
+          }
+        }
+        if lever && adj.extraActiveReps > 0 {
+          let n = Sampling.poisson(Double(adj.extraActiveReps) * ctx.meanOutboundPerWeek * multiplier, using: &rng)
+          for _ in 0..<n {
+            let (segment, mu, sigma) = segmentDraw(p, rng: &rng)
+            launch(trial: trial, created: t0 + 7 * rng.uniform(), mu: mu, sigma: sigma, segment: segment,
+              rep: noRep, source: c.outboundGroup, ctx: ctx, rng: &rng)
+          }
+        }
+      }
+
+      // Expansion and renewal deals from customers, who churn.
+      if let a = c.model.accounts, customers > 0 {
+        let expansionRate = max(0, a.expansionDealsPerCustomerMonth)
+        let renewalRate = max(0, a.renewalDealsPerCustomerMonth)
+        let n = Sampling.poisson(customers * (expansionRate + renewalRate) * weekFraction, using: &rng)
+        let expansionShare = expansionRate + renewalRate > 0 ? expansionRate / (expansionRate + renewalRate) : 1
+        for _ in 0..<n {
+          let isExpansion = rng.uniform() < expansionShare
+          let (mu, sigma) = isExpansion ? p.expansion : p.renewal
+          let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+          launch(trial: trial, created: t0 + 7 * rng.uniform(), mu: mu, sigma: sigma, segment: -1, rep: rep,
+            source: isExpansion ? c.expansionGroup : c.renewalGroup, ctx: ctx, rng: &rng)
+        }
+        let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &rng)
+        customers = max(0, customers - Double(churned))
+      }
+    }
+  }
+}

@@ -1,0 +1,285 @@
+import CRMData
+import Foundation
+import PipelineModel
+import Statistics
+
+/// The model's parameters for one block of trials, in the flat layout the trial loop reads: the
+/// point estimates, or one draw from their sampling distribution.
+///
+/// Parameter uncertainty (METHODS.md, "Uncertainty"), drawn once per block of
+/// `SimulationOptions.trialsPerParameterDraw` trials from the block's own stream:
+/// - time in stage, response time, qualified-to-deal lag: the unconstrained parameters
+///   (exponential: log rate; lognormal: μ, log σ; gamma: log shape, log scale; Weibull: log scale,
+///   log shape — `DurationFit`'s order) from N(estimate, covariance), a Laplace approximation;
+/// - loss-given-time curves, contact-given-load and qualification logistics, lead-arrival GLM
+///   coefficients: N(coefficients, covariance);
+/// - each stage's non-lost exit shares (won, moves): Dirichlet(share × completed non-lost
+///   exits), the posterior of the exit counts under a flat-ish prior; structural zeros stay zero;
+/// - each rep's skill: the pooled win rate from its Beta(α + won, β + lost) posterior, turned
+///   into a loss log-odds shift by the change of its win log-odds (first-order, as the fitter
+///   maps rates to shifts);
+/// - deal-size μ per segment / type: N(μ, σ² / count);
+/// - churn hazard: Gamma(events, hazard / events), the posterior under a flat prior on the rate.
+/// Not drawn (no sampling information in the model): deal conversion rate, expansion and
+/// renewal rates, ramps, σ of the amounts. A covariance that is missing, of the wrong size or
+/// not positive definite (after a small ridge) leaves that parameter at its estimate.
+struct ParameterSet {
+  var stageTable: [Double]
+  var stride: Int
+  var repShift: [Double]
+  // Lead funnel.
+  var weekCount: Int
+  /// Expected leads per week, `sources × weekCount`, source-major.
+  var sourceRates: [Double]
+  var contactCoefficients: [Double]
+  var qualificationCoefficients: [Double]
+  var response: DurationDistribution?
+  var lag: DurationDistribution?
+  // Amounts.
+  var segmentCumulative: [Double]
+  var segmentMu: [Double]
+  var segmentSigma: [Double]
+  var overall: (mu: Double, sigma: Double)
+  var expansion: (mu: Double, sigma: Double)
+  var renewal: (mu: Double, sigma: Double)
+  // Accounts.
+  var monthlyChurnHazard: Double
+
+  init(
+    compiled c: CompiledPipeline, adjustments: SimulationAdjustments,
+    draw generator: inout SimulationRandom?
+  ) {
+    let model = c.model
+    let n = c.stageCount
+    stride = StageRow.stride(stages: n)
+    var table = [Double](repeating: 0, count: n * stride)
+    let z = ZigguratTables.shared
+    for (s, stage) in model.stages.enumerated() {
+      let base = s * stride
+      var distribution = stage.timeInStage.distribution
+      var loss = stage.lossGivenTime.coefficients
+      var win = stage.winShare
+      var moves = stage.moveShares
+      if generator != nil {
+        distribution = Self.drawDuration(stage.timeInStage, using: &generator!)
+        loss = Self.drawNormal(loss, covariance: stage.lossGivenTime.covariance, using: &generator!)
+        let e = stage.exitCounts
+        let completed = Double(e.advanced + e.won + e.skipped + e.movedBack)
+        if completed >= 1 {
+          var shares = [win] + moves
+          var total = 0.0
+          for i in shares.indices where shares[i] > 0 {
+            shares[i] = generator!.gamma(shape: shares[i] * completed, z)
+            total += shares[i]
+          }
+          if total > 0 && total.isFinite {
+            win = shares[0] / total
+            moves = shares.dropFirst().map { $0 / total }
+          }
+        }
+      }
+      Self.writeDistribution(distribution, into: &table, at: base)
+      table[base + StageRow.c0] = loss.count > 0 ? loss[0] : 0
+      table[base + StageRow.c1] = loss.count > 1 ? loss[1] : 0
+      table[base + StageRow.c2] = loss.count > 2 ? loss[2] : 0
+      table[base + StageRow.advanceAdd] =
+        s < adjustments.stageAdvanceAdd.count ? adjustments.stageAdvanceAdd[s] : 0
+      // Non-lost exits: won first, then moves in stage order; cumulative, normalised.
+      var exits: [(share: Double, target: Double)] = []
+      if win > 0 { exits.append((win, -1)) }
+      for (j, m) in moves.enumerated() where m > 0 && j != s { exits.append((m, Double(j))) }
+      let total = exits.reduce(0) { $0 + $1.share }
+      if exits.isEmpty || !(total > 0) || !total.isFinite { exits = [(1, -1)] }
+      var cumulative = 0.0
+      for (k, e) in exits.enumerated() {
+        cumulative += e.share / (total > 0 ? total : 1)
+        table[base + StageRow.exits + 2 * k] = k == exits.count - 1 ? 2 : cumulative
+        table[base + StageRow.exits + 2 * k + 1] = e.target
+      }
+      table[base + StageRow.exitCount] = Double(exits.count)
+    }
+    stageTable = table
+
+    // Reps' skill shifts (last slot: no rep).
+    let fitted = model.reps?.reps ?? []
+    var shifts = fitted.map(\.lossLogOddsShift) + [0]
+    if generator != nil, let r = model.reps, r.poolingAlpha > 0, r.poolingBeta > 0 {
+      for (i, rep) in fitted.enumerated() {
+        let p = rep.pooledWinRate
+        guard p > 0 && p < 1 else { continue }
+        let a = r.poolingAlpha + Double(rep.wonDeals)
+        let b = r.poolingBeta + Double(max(0, rep.closedDeals - rep.wonDeals))
+        let x = generator!.gamma(shape: a, z)
+        let y = generator!.gamma(shape: b, z)
+        let q = min(max(x / (x + y), 1e-9), 1 - 1e-9)
+        shifts[i] -= log(q / (1 - q)) - log(p / (1 - p))
+      }
+    }
+    repShift = shifts.map { $0.isFinite ? $0 : 0 }
+
+    // Lead funnel.
+    weekCount = Int((c.horizonDays / 7).rounded(.up))
+    let funnel = model.leadFunnel
+    let origin = c.asOf.advanced(by: 1)
+    var rates = [Double](repeating: 0, count: (funnel?.sources.count ?? 0) * weekCount)
+    for (si, source) in (funnel?.sources ?? []).enumerated() {
+      var coefficients = source.coefficients
+      if generator != nil {
+        coefficients = Self.drawNormal(coefficients, covariance: source.covariance, using: &generator!)
+      }
+      let reference = Self.arrivalPredictor(source.coefficients, day: origin, reference: source.referenceDay)
+      for w in 0..<weekCount {
+        var rate = source.weeklyRateAtAsOf
+        if !coefficients.isEmpty {
+          let eta = Self.arrivalPredictor(coefficients, day: origin.advanced(by: 7 * w), reference: source.referenceDay)
+          rate *= exp(min(20, eta - reference))
+        }
+        rates[si * weekCount + w] = rate.isFinite ? max(0, rate) : 0
+      }
+    }
+    sourceRates = rates
+    contactCoefficients = funnel?.contactGivenLoad.coefficients ?? []
+    qualificationCoefficients = funnel?.qualificationCoefficients ?? []
+    response = funnel?.responseTime.distribution
+    lag = funnel?.qualifiedToDealLag?.distribution
+    if generator != nil, let funnel {
+      contactCoefficients = Self.drawNormal(
+        contactCoefficients, covariance: funnel.contactGivenLoad.covariance, using: &generator!)
+      qualificationCoefficients = Self.drawNormal(
+        qualificationCoefficients, covariance: funnel.qualificationCovariance, using: &generator!)
+      response = Self.drawDuration(funnel.responseTime, using: &generator!)
+      if let l = funnel.qualifiedToDealLag { lag = Self.drawDuration(l, using: &generator!) }
+    }
+
+    // Amounts.
+    let size = model.dealSize
+    func drawMu(_ g: DealSizeModel.Group) -> Double {
+      guard generator != nil, g.count > 1, g.sigma > 0 else { return g.mu }
+      return g.mu + g.sigma / Double(g.count).squareRoot() * generator!.normal(z)
+    }
+    overall = (drawMu(size.overall), size.overall.sigma)
+    segmentMu = size.bySegment.map { drawMu($0) }
+    segmentSigma = size.bySegment.map(\.sigma)
+    let shareTotal = size.bySegment.reduce(0) { $0 + max(0, $1.share) }
+    var cumulative = 0.0
+    segmentCumulative = size.bySegment.enumerated().map { (i, g) in
+      cumulative += shareTotal > 0 ? max(0, g.share) / shareTotal : 1 / Double(size.bySegment.count)
+      return i == size.bySegment.count - 1 ? 2 : cumulative
+    }
+    let expansionGroup = size.byType.first { $0.key == DealType.expansion.rawValue }
+    let renewalGroup = size.byType.first { $0.key == DealType.renewal.rawValue }
+    expansion = expansionGroup.map { (drawMu($0), $0.sigma) } ?? overall
+    renewal = renewalGroup.map { (drawMu($0), $0.sigma) } ?? overall
+
+    // Accounts.
+    var hazard = model.accounts?.monthlyChurnHazard ?? 0
+    if generator != nil, let a = model.accounts, a.churnEvents > 0, hazard > 0 {
+      hazard = generator!.gamma(shape: Double(a.churnEvents), z) * hazard / Double(a.churnEvents)
+    }
+    monthlyChurnHazard = hazard.isFinite ? max(0, hazard) : 0
+  }
+
+  /// Linear predictor of the arrival GLM: intercept, trend per year since `reference`, then
+  /// Fourier pairs sin(2πk·years), cos(2πk·years) for k = 1, 2, ….
+  static func arrivalPredictor(_ b: [Double], day: Day, reference: Day) -> Double {
+    let years = Double(reference.distance(to: day)) / 365.25
+    var eta = b.first ?? 0
+    if b.count > 1 { eta += b[1] * years }
+    var k = 1
+    var i = 2
+    while i + 1 < b.count {
+      let angle = 2 * Double.pi * Double(k) * years
+      eta += b[i] * sin(angle) + b[i + 1] * cos(angle)
+      i += 2
+      k += 1
+    }
+    return eta
+  }
+
+  static func writeDistribution(_ d: DurationDistribution, into table: inout [Double], at base: Int) {
+    switch d {
+    case .exponential(let rate):
+      table[base + StageRow.family] = 0
+      table[base + StageRow.p1] = 1 / rate
+      table[base + StageRow.p2] = -log(rate)
+    case .logNormal(let mu, let sigma):
+      table[base + StageRow.family] = 1
+      table[base + StageRow.p1] = mu
+      table[base + StageRow.p2] = sigma
+    case .gamma(let shape, let scale):
+      table[base + StageRow.family] = 2
+      table[base + StageRow.p1] = shape
+      table[base + StageRow.p2] = scale
+    case .weibull(let shape, let scale):
+      table[base + StageRow.family] = 3
+      table[base + StageRow.p1] = scale
+      table[base + StageRow.p2] = 1 / shape
+      table[base + StageRow.p3] = shape
+      table[base + StageRow.p4] = log(scale)
+    }
+    table[base + StageRow.median] = d.median
+  }
+
+  /// A draw of a duration distribution's parameters on the unconstrained scale.
+  static func drawDuration(_ e: DurationEstimate, using g: inout SimulationRandom) -> DurationDistribution {
+    let d = e.distribution
+    let theta: [Double]
+    switch d {
+    case .exponential(let rate): theta = [log(rate)]
+    case .logNormal(let mu, let sigma): theta = [mu, log(sigma)]
+    case .gamma(let shape, let scale): theta = [log(shape), log(scale)]
+    case .weibull(let shape, let scale): theta = [log(scale), log(shape)]
+    }
+    let t = drawNormal(theta, covariance: e.covariance, using: &g)
+    guard t.allSatisfy({ $0.isFinite && abs($0) < 700 }) else { return d }
+    switch d {
+    case .exponential: return .exponential(rate: exp(t[0]))
+    case .logNormal: return .logNormal(mu: t[0], sigma: exp(t[1]))
+    case .gamma: return .gamma(shape: exp(t[0]), scale: exp(t[1]))
+    case .weibull: return .weibull(shape: exp(t[1]), scale: exp(t[0]))
+    }
+  }
+
+  /// mean + L z with L the Cholesky factor of `covariance` (row-major k×k) and z standard normal.
+  /// Returns `mean` unchanged when the covariance is absent, mis-sized or not positive definite
+  /// even after a ridge of 1e-10 × trace.
+  static func drawNormal(_ mean: [Double], covariance: [Double], using g: inout SimulationRandom) -> [Double] {
+    let k = mean.count
+    guard k > 0, covariance.count == k * k, covariance.allSatisfy(\.isFinite),
+      let l = cholesky(covariance, k)
+    else { return mean }
+    let z = ZigguratTables.shared
+    let normals = (0..<k).map { _ in g.normal(z) }
+    var result = mean
+    for i in 0..<k {
+      var sum = 0.0
+      for j in 0...i { sum += l[i * k + j] * normals[j] }
+      result[i] += sum
+    }
+    return result
+  }
+
+  static func cholesky(_ a: [Double], _ k: Int) -> [Double]? {
+    var trace = 0.0
+    for i in 0..<k { trace += a[i * k + i] }
+    guard trace > 0 else { return nil }
+    for ridge in [0, 1e-10 * trace] {
+      var l = [Double](repeating: 0, count: k * k)
+      var ok = true
+      outer: for i in 0..<k {
+        for j in 0...i {
+          var sum = 0.5 * (a[i * k + j] + a[j * k + i]) + (i == j ? ridge : 0)
+          for m in 0..<j { sum -= l[i * k + m] * l[j * k + m] }
+          if i == j {
+            guard sum > 0 else { ok = false; break outer }
+            l[i * k + i] = sum.squareRoot()
+          } else {
+            l[i * k + j] = sum / l[j * k + j]
+          }
+        }
+      }
+      if ok { return l }
+    }
+    return nil
+  }
+}

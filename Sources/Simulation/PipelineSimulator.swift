@@ -1,0 +1,184 @@
+import CRMData
+import Dispatch
+import Foundation
+import PipelineModel
+import Statistics
+
+/// Seeded, parallel Monte Carlo of the pipeline: every open deal from its current stage and age,
+/// and (scope `all`) the deals still to be created, to won, lost or past the horizon.
+///
+/// Reproducibility: trial i draws from `RandomStream(seed, block: i)` (open pipeline) and
+/// `(seed, block: i | 2⁶²)` (new deals); the parameters of block b (trials b·B … b·B + B − 1,
+/// B = `trialsPerParameterDraw`) from `(seed, block: b | 2⁶³)`. Blocks are spread over threads
+/// in a fixed stride and each trial writes its own slots, so the output is bit-identical for any
+/// thread count, the first N trials of a longer run equal an N-trial run, and a scenario run
+/// (`SimulationAdjustments`) sees the same random numbers trial by trial (common random numbers).
+public struct PipelineSimulator: Sendable {
+  public let model: FittedPipeline
+  public let options: SimulationOptions
+  /// Notes for the forecast: components skipped, deals left out, uncertainty settings.
+  public private(set) var notes: [String]
+  let compiled: CompiledPipeline
+
+  /// Simulates `openDeals` (already placed in `model.stages`) at `asOf`.
+  public init(
+    model: FittedPipeline, openDeals: [OpenDealInput], asOf: Day, options: SimulationOptions
+  ) throws(SimulationError) {
+    self.model = model
+    self.options = options
+    compiled = try CompiledPipeline(model: model, openDeals: openDeals, asOf: asOf, options: options)
+    notes = compiled.notes
+  }
+
+  /// Simulates the open pipeline of `folder` at its as-of date.
+  public init(model: FittedPipeline, folder: CRMFolder, options: SimulationOptions) throws(SimulationError) {
+    let (deals, skipped) = OpenDealInput.openDeals(of: folder, model: model)
+    try self.init(model: model, openDeals: deals, asOf: folder.asOf, options: options)
+    if skipped > 0 {
+      notes = notes + ["\(skipped) open deals without a known current stage were left out."]
+    }
+  }
+
+  public var groupNames: [String] { options.groupBy == nil ? [] : compiled.groupNames }
+
+  /// Runs every trial. - Complexity: O(trials × (open deals × stays + new deals)); memory
+  /// O(trials × periods × groups) plus O(threads × open deals) for the per-deal win counts.
+  public func run(adjustments: SimulationAdjustments = .identity) -> SimulationTrials {
+    let c = compiled
+    let trials = options.trials
+    let periodCount = c.periods.count
+    let groupCount = options.groupBy == nil ? 0 : c.groupNames.count
+    let dealCount = c.deals.count
+    let blockSize = max(1, options.trialsPerParameterDraw)
+    let blocks = (trials + blockSize - 1) / blockSize
+    let workers = max(1, min(options.threads, blocks))
+    let seed = options.seed
+    let scopeAll = options.scope == .all
+    let uncertainty = options.parameterUncertainty
+
+    func zeroed<T: Numeric>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
+      let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
+      p.initialize(repeating: 0, count: max(1, count))
+      return p
+    }
+    let cells = trials * periodCount
+    let groupCells = trials * groupCount * periodCount
+    let slots = TrialSlots(
+      periods: periodCount, groups: groupCount,
+      bookings: zeroed(cells, Double.self), wonDeals: zeroed(cells, Double.self),
+      fromOpen: zeroed(cells, Double.self), fromNew: zeroed(cells, Double.self),
+      groupBookings: groupCount > 0 ? zeroed(groupCells, Double.self) : nil,
+      groupFromOpen: groupCount > 0 ? zeroed(groupCells, Double.self) : nil,
+      groupWonDeals: groupCount > 0 ? zeroed(groupCells, Int32.self) : nil)
+    let dealWins = SendablePointer(zeroed(workers * dealCount, Int32.self))
+    let steps = SendablePointer(zeroed(workers, Int.self))
+    let leverStart: Double = adjustments.startDay.map {
+      max(0, Double(c.asOf.advanced(by: 1).distance(to: $0)))
+    } ?? 0
+
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var block = worker
+      var workerSteps = 0
+      let wins = dealWins.pointer + worker * dealCount
+      while block < blocks {
+        var parameterStream: SimulationRandom? =
+          uncertainty ? SimulationRandom(seed: seed, block: UInt64(block) | 1 << 63) : nil
+        let params = ParameterSet(compiled: c, adjustments: adjustments, draw: &parameterStream)
+        let context = scopeAll ? NewDealContext(compiled: c, params: params, adjustments: adjustments) : nil
+        params.stageTable.withUnsafeBufferPointer { table in
+          c.periodOfDay.withUnsafeBufferPointer { periodOfDay in
+            c.deals.withUnsafeBufferPointer { deals in
+              params.repShift.withUnsafeBufferPointer { repShift in
+                var kernel = TrialKernel(
+                  table: table.baseAddress!, stride: params.stride, z: ZigguratTables.shared,
+                  horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
+                  leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
+                  sizeMultiplier: adjustments.dealSizeMultiplier)
+                for trial in (block * blockSize)..<min(trials, (block + 1) * blockSize) {
+                  var rng = SimulationRandom(seed: seed, block: UInt64(trial))
+                  kernel.runOpenPipeline(
+                    trial: trial, deals: deals, repShift: repShift.baseAddress!, dealWins: wins,
+                    rng: &rng)
+                  if let context {
+                    var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
+                    kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
+                  }
+                }
+                workerSteps &+= kernel.steps
+              }
+            }
+          }
+        }
+        block += workers
+      }
+      steps.pointer[worker] = workerSteps
+    }
+
+    func take<T>(_ p: UnsafeMutablePointer<T>?, _ count: Int) -> [T] {
+      guard let p else { return [] }
+      defer { p.deallocate() }
+      return Array(UnsafeBufferPointer(start: p, count: count))
+    }
+    var winCounts = [Int](repeating: 0, count: dealCount)
+    for w in 0..<workers {
+      for d in 0..<dealCount { winCounts[d] += Int(dealWins.pointer[w * dealCount + d]) }
+    }
+    dealWins.pointer.deallocate()
+    let totalSteps = (0..<workers).reduce(0) { $0 + steps.pointer[$1] }
+    steps.pointer.deallocate()
+    return SimulationTrials(
+      asOf: c.asOf, periods: c.periods, trials: trials, seed: seed, scope: options.scope,
+      groupBy: options.groupBy, groupNames: groupCount > 0 ? c.groupNames : [],
+      bookings: take(slots.bookings, cells), wonDeals: take(slots.wonDeals, cells),
+      fromOpenPipeline: take(slots.fromOpen, cells), fromNewDeals: take(slots.fromNew, cells),
+      groupBookings: take(slots.groupBookings, groupCells),
+      groupFromOpenPipeline: take(slots.groupFromOpen, groupCells),
+      groupWonDeals: take(slots.groupWonDeals, groupCells).map(Double.init),
+      dealIDs: c.dealIDs, dealWinCounts: winCounts, stageSteps: totalSteps, notes: notes)
+  }
+}
+
+struct SendablePointer<T>: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<T>
+  init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+/// Every trial's totals: what forecasts summarise, backtests score (CRPS from the trials) and
+/// what-if runs difference trial by trial. Per-trial totals only; never per deal per trial.
+public struct SimulationTrials: Sendable {
+  public let asOf: Day
+  public let periods: [Period]
+  public let trials: Int
+  public let seed: UInt64
+  public let scope: SimulationScope
+  public let groupBy: GroupDimension?
+  public let groupNames: [String]
+  /// `trials × periods`, trial-major: value of trial i, period p at `i * periods.count + p`.
+  public let bookings: [Double]
+  public let wonDeals: [Double]
+  public let fromOpenPipeline: [Double]
+  public let fromNewDeals: [Double]
+  /// `trials × groups × periods`: trial i, group g, period p at `(i * groups + g) * periods + p`.
+  public let groupBookings: [Double]
+  public let groupFromOpenPipeline: [Double]
+  public let groupWonDeals: [Double]
+  /// Open deals in input order, and in how many trials each was won within the periods.
+  public let dealIDs: [String]
+  public let dealWinCounts: [Int]
+  /// Stage stays simulated in all trials (the benchmark's unit of work).
+  public let stageSteps: Int
+  public let notes: [String]
+
+  /// Values of `metric` for period `p` across trials.
+  public func column(_ metric: [Double], period p: Int) -> [Double] {
+    (0..<trials).map { metric[$0 * periods.count + p] }
+  }
+
+  /// Values of a group metric for group g, period p across trials.
+  public func groupColumn(_ metric: [Double], group g: Int, period p: Int) -> [Double] {
+    (0..<trials).map { metric[($0 * groupNames.count + g) * periods.count + p] }
+  }
+
+  /// Share of trials in which each open deal was won within the forecast periods.
+  public var dealWinFrequencies: [Double] { dealWinCounts.map { Double($0) / Double(trials) } }
+}
