@@ -119,22 +119,45 @@ public struct Backtest: Sendable {
     return BacktestResult(options: options, runs: runs, folder: folder, notes: notes)
   }
 
-  /// One origin: as-of view, forecast, baselines, actual, deal observations.
-  static func runOrigin(
-    _ origin: BacktestOrigin, folder: CRMFolder, outcomes: Outcomes,
-    forecaster: some BookingsForecaster, trials: Int, seed: UInt64
-  ) throws -> OriginRun {
-    let view = folder.asOf(origin.asOf)
+  /// What is forecast at one origin from the as-of view of `folder` alone: Pipecast's trials
+  /// (bookings already won in the target on or before as-of included) and the baselines. Depends
+  /// on nothing after `origin.asOf`, so a folder cut at that date gives the identical value (the
+  /// leakage test).
+  public static func forecast(
+    origin: BacktestOrigin, folder: CRMFolder, forecaster: some BookingsForecaster, trials: Int,
+    seed: UInt64
+  ) throws -> OriginForecast {
+    var view = folder.asOf(origin.asOf)
+    // Known through the origin day even when nothing happened on it (a folder cut at the origin
+    // has an earlier export date: its last event); ages and horizons count from here.
+    view.asOf = origin.asOf
     let pipeline = PointInTimePipeline(folder: view)
     let sample = try forecaster.forecast(
       folder: view, horizon: origin.horizon, trials: trials, seed: seed)
     precondition(!sample.trials.isEmpty, "the forecaster returned no trials")
     let booked = pipeline.bookedSoFar(in: origin.target)
+    return OriginForecast(
+      trials: sample.trials.map { $0 + booked }, bookedBeforeAsOf: booked,
+      dealWinProbabilities: sample.dealWinProbabilities,
+      baselines: pipeline.baselines(
+        target: origin.target, calendar: view.calendar,
+        fittedWinProbabilities: sample.dealWinProbabilities),
+      pipeline: pipeline, notes: sample.notes)
+  }
+
+  /// One origin: forecast, actual, deal observations.
+  static func runOrigin(
+    _ origin: BacktestOrigin, folder: CRMFolder, outcomes: Outcomes,
+    forecaster: some BookingsForecaster, trials: Int, seed: UInt64
+  ) throws -> OriginRun {
+    let f = try forecast(
+      origin: origin, folder: folder, forecaster: forecaster, trials: trials, seed: seed)
+    let pipeline = f.pipeline
+    let sample = ForecastSample(trials: f.trials, dealWinProbabilities: f.dealWinProbabilities, notes: f.notes)
     let actual = outcomes.bookings(in: origin.target)
-    let totals = sample.trials.map { $0 + booked }
-    let baselines = pipeline.baselines(
-      target: origin.target, calendar: view.calendar,
-      fittedWinProbabilities: sample.dealWinProbabilities)
+    let booked = f.bookedBeforeAsOf
+    let baselines = f.baselines
+    let totals = f.trials
     var observations: [DealObservation] = []
     observations.reserveCapacity(pipeline.openDeals.count)
     for d in pipeline.openDeals {
@@ -157,6 +180,17 @@ public struct Backtest: Sendable {
       distribution: OriginDistribution(trials: totals, actual: actual), baselines: baselines,
       observations: observations, forecasterNotes: sample.notes)
   }
+}
+
+/// The forecast and baselines at one origin, before anything is compared with what happened.
+public struct OriginForecast: Sendable {
+  /// Total bookings of the target period per trial (already booked included).
+  public var trials: [Double]
+  public var bookedBeforeAsOf: Double
+  public var dealWinProbabilities: [String: Double]
+  public var baselines: BaselineForecasts
+  public var pipeline: PointInTimePipeline
+  public var notes: [String]
 }
 
 /// Everything one origin produced.
