@@ -11,9 +11,11 @@ public struct OriginResult: Sendable, Equatable, Encodable {
   /// Pipecast's distribution (already-booked included).
   public var forecast: OriginDistribution
   public var baselines: BaselineForecasts
+  /// Actual and forecast bookings from the open pipeline and from new deals.
+  public var split: BookingsSplit
 
   enum CodingKeys: String, CodingKey {
-    case asOf = "as_of", period, actual, forecast, baselines, crps, pit, notes
+    case asOf = "as_of", period, actual, forecast, baselines, crps, pit, notes, split
     case bookedBeforeAsOf = "booked_before_as_of"
   }
   enum ForecastKeys: String, CodingKey { case mean, p10, p50, p90 }
@@ -43,6 +45,7 @@ public struct OriginResult: Sendable, Equatable, Encodable {
     try c.encode(finite(forecast.crps), forKey: .crps)
     try c.encode(finite(forecast.pit), forKey: .pit)
     try c.encode(baselines.notes, forKey: .notes)
+    try c.encode(split, forKey: .split)
   }
 
   /// The point value a method gave at this origin (Pipecast: the mean of its trials).
@@ -95,7 +98,8 @@ public struct BacktestResult: Sendable, Equatable, Encodable {
     origins = runs.map {
       OriginResult(
         asOf: $0.origin.asOf, period: $0.origin.target.label, actual: $0.actual,
-        bookedBeforeAsOf: $0.bookedBeforeAsOf, forecast: $0.distribution, baselines: $0.baselines)
+        bookedBeforeAsOf: $0.bookedBeforeAsOf, forecast: $0.distribution, baselines: $0.baselines,
+        split: $0.split)
     }
     let actuals = origins.map(\.actual)
     var summary: [BacktestMethod: MethodSummary] = [:]

@@ -142,7 +142,8 @@ public struct Backtest: Sendable {
       baselines: pipeline.baselines(
         target: origin.target, calendar: view.calendar,
         fittedWinProbabilities: sample.dealWinProbabilities),
-      pipeline: pipeline, notes: sample.notes)
+      pipeline: pipeline, notes: sample.notes, meanFromOpenPipeline: sample.meanFromOpenPipeline,
+      meanFromNewDeals: sample.meanFromNewDeals)
   }
 
   /// One origin: forecast, actual, deal observations.
@@ -159,12 +160,14 @@ public struct Backtest: Sendable {
     let baselines = f.baselines
     let totals = f.trials
     var observations: [DealObservation] = []
+    var actualFromOpen = 0.0
     observations.reserveCapacity(pipeline.openDeals.count)
     for d in pipeline.openDeals {
       let expectedIn = d.expectedCloseOn.map(origin.target.contains) ?? false
       let outcome = outcomes.outcome(of: d.id)
       let wonInPeriod =
         outcome.won && outcome.closedOn.map { $0 > origin.asOf && origin.target.contains($0) } == true
+      if wonInPeriod { actualFromOpen += outcome.amount }
       observations.append(
         DealObservation(
           origin: origin.index, dealID: d.id, stage: d.stage, amount: d.amount,
@@ -178,7 +181,11 @@ public struct Backtest: Sendable {
     return OriginRun(
       origin: origin, actual: actual, bookedBeforeAsOf: booked,
       distribution: OriginDistribution(trials: totals, actual: actual), baselines: baselines,
-      observations: observations, forecasterNotes: sample.notes)
+      observations: observations, forecasterNotes: sample.notes,
+      split: BookingsSplit(
+        actualFromOpenPipeline: actualFromOpen,
+        actualFromNewDeals: actual - booked - actualFromOpen,
+        forecastFromOpenPipeline: f.meanFromOpenPipeline, forecastFromNewDeals: f.meanFromNewDeals))
   }
 }
 
@@ -191,6 +198,8 @@ public struct OriginForecast: Sendable {
   public var baselines: BaselineForecasts
   public var pipeline: PointInTimePipeline
   public var notes: [String]
+  public var meanFromOpenPipeline: Double?
+  public var meanFromNewDeals: Double?
 }
 
 /// Everything one origin produced.
@@ -202,6 +211,31 @@ struct OriginRun: Sendable {
   var baselines: BaselineForecasts
   var observations: [DealObservation]
   var forecasterNotes: [String]
+  var split: BookingsSplit
+}
+
+/// Where the bookings of a period came from, actual and forecast (means): deals open at the
+/// origin and deals created after it. Actuals use final amounts; booked-before-as-of is in
+/// neither. Diagnostic: it says which part of the model a miss comes from.
+public struct BookingsSplit: Sendable, Equatable, Encodable {
+  public var actualFromOpenPipeline: Double
+  public var actualFromNewDeals: Double
+  public var forecastFromOpenPipeline: Double?
+  public var forecastFromNewDeals: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case actualFromOpenPipeline = "actual_from_open_pipeline"
+    case actualFromNewDeals = "actual_from_new_deals"
+    case forecastFromOpenPipeline = "forecast_from_open_pipeline"
+    case forecastFromNewDeals = "forecast_from_new_deals"
+  }
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(finite(actualFromOpenPipeline), forKey: .actualFromOpenPipeline)
+    try c.encode(finite(actualFromNewDeals), forKey: .actualFromNewDeals)
+    try c.encode(finite(forecastFromOpenPipeline), forKey: .forecastFromOpenPipeline)
+    try c.encode(finite(forecastFromNewDeals), forKey: .forecastFromNewDeals)
+  }
 }
 
 /// What happened, from the full folder: final amounts and close dates.
@@ -211,6 +245,8 @@ struct Outcomes: Sendable {
     var closedOn: Day?
     /// true won, false lost, nil still open at export.
     var eventual: Bool?
+    /// Final amount.
+    var amount: Double
   }
   private var byID: [String: Outcome] = [:]
   private var wins: [(day: Day, amount: Double)] = []
@@ -220,13 +256,13 @@ struct Outcomes: Sendable {
       let closed = d.closedOn?.day
       byID[d.id] = Outcome(
         won: d.status == .won, closedOn: closed,
-        eventual: d.status == .open ? nil : d.status == .won)
+        eventual: d.status == .open ? nil : d.status == .won, amount: d.amount)
       if d.status == .won, let closed { wins.append((closed, d.amount)) }
     }
   }
 
   func outcome(of id: String) -> Outcome {
-    byID[id] ?? Outcome(won: false, closedOn: nil, eventual: nil)
+    byID[id] ?? Outcome(won: false, closedOn: nil, eventual: nil, amount: 0)
   }
 
   /// Actual bookings: final amounts of deals won with a closing day in `period`.

@@ -13,11 +13,20 @@ public struct ForecastSample: Sendable {
   /// forecaster could not place are absent. Empty when the forecaster has no deal-level view.
   public var dealWinProbabilities: [String: Double]
   public var notes: [String]
+  /// Mean bookings in the target from deals open at as-of and from deals created later (nil when
+  /// the forecaster does not split them): where a miss comes from.
+  public var meanFromOpenPipeline: Double?
+  public var meanFromNewDeals: Double?
 
-  public init(trials: [Double], dealWinProbabilities: [String: Double] = [:], notes: [String] = []) {
+  public init(
+    trials: [Double], dealWinProbabilities: [String: Double] = [:], notes: [String] = [],
+    meanFromOpenPipeline: Double? = nil, meanFromNewDeals: Double? = nil
+  ) {
     self.trials = trials
     self.dealWinProbabilities = dealWinProbabilities
     self.notes = notes
+    self.meanFromOpenPipeline = meanFromOpenPipeline
+    self.meanFromNewDeals = meanFromNewDeals
   }
 }
 
@@ -80,8 +89,13 @@ public struct PipecastForecaster: BookingsForecaster {
     for (id, p) in zip(full.dealIDs, winFrequency) { probabilities[id] = p }
     var notes = model.notes + full.notes
     if skipped > 0 { notes.append("\(skipped) open deals without a known stage left out") }
+    func mean(_ metric: [Double]) -> Double {
+      let column = full.column(metric, period: horizon.count - 1)
+      return column.reduce(0, +) / Double(max(1, column.count))
+    }
     return ForecastSample(
       trials: full.column(full.bookings, period: horizon.count - 1),
-      dealWinProbabilities: probabilities, notes: notes)
+      dealWinProbabilities: probabilities, notes: notes,
+      meanFromOpenPipeline: mean(full.fromOpenPipeline), meanFromNewDeals: mean(full.fromNewDeals))
   }
 }

@@ -105,10 +105,29 @@ public enum BacktestTable {
     return table
   }
 
-  /// All three tables and the notes, as `--format table` prints them.
+  /// Where each period's bookings came from: deals open at the origin and deals created later,
+  /// actual (final amounts) against Pipecast's mean.
+  public static func split(_ result: BacktestResult) -> TextTable {
+    var table = TextTable(
+      title: "Where the bookings came from (actual vs Pipecast mean)",
+      headers: ["as of", "period", "booked before", "open: actual", "open: Pipecast", "new: actual", "new: Pipecast"],
+      alignments: [.left, .left] + Array(repeating: .right, count: 5))
+    for o in result.origins {
+      table.append([
+        o.asOf.description, o.period, NumberFormatting.amount(o.bookedBeforeAsOf),
+        NumberFormatting.amount(o.split.actualFromOpenPipeline),
+        NumberFormatting.amount(o.split.forecastFromOpenPipeline),
+        NumberFormatting.amount(o.split.actualFromNewDeals),
+        NumberFormatting.amount(o.split.forecastFromNewDeals),
+      ])
+    }
+    return table
+  }
+
+  /// All four tables and the notes, as `--format table` prints them.
   public static func render(_ result: BacktestResult) -> String {
     var out = origins(result).render() + "\n" + summary(result).render() + "\n"
-      + calibration(result).render()
+      + split(result).render() + "\n" + calibration(result).render()
     if !result.notes.isEmpty {
       out += "\n" + result.notes.map { "note: \($0)" }.joined(separator: "\n") + "\n"
     }
