@@ -1,10 +1,10 @@
+import CRMData
+
 /// Backtest: rebuilds the CRM as it stood at past origins, forecasts with only what was known
 /// then, and scores Pipecast and the usual baselines against what happened.
 ///
 /// Imports CRMData, Statistics, PipelineModel and Simulation.
 public enum BacktestModule {}
-
-import CRMData
 
 /// Why a backtest cannot run.
 public enum BacktestError: Error, Equatable, CustomStringConvertible {

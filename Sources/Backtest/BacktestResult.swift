@@ -15,7 +15,8 @@ public struct OriginResult: Sendable, Equatable, Encodable {
   public var split: BookingsSplit
 
   enum CodingKeys: String, CodingKey {
-    case asOf = "as_of", period, actual, forecast, baselines, crps, pit, notes, split
+    case asOf = "as_of"
+    case period, actual, forecast, baselines, crps, pit, notes, split
     case bookedBeforeAsOf = "booked_before_as_of"
   }
   enum ForecastKeys: String, CodingKey { case mean, p10, p50, p90 }

@@ -78,7 +78,8 @@ public struct Backtest: Sendable {
     var usable: [BacktestOrigin] = []
     for o in scheduledOrigins {
       if o.target.end > exportEnd {
-        notes.append("\(o.target.label) as of \(o.asOf): target ends after the export date; skipped")
+        notes.append(
+          "\(o.target.label) as of \(o.asOf): target ends after the export date; skipped")
       } else if firstDeal.map({ o.asOf < $0 }) ?? true {
         notes.append("\(o.target.label) as of \(o.asOf): no deal created yet; skipped")
       } else {
@@ -154,7 +155,8 @@ public struct Backtest: Sendable {
     let f = try forecast(
       origin: origin, folder: folder, forecaster: forecaster, trials: trials, seed: seed)
     let pipeline = f.pipeline
-    let sample = ForecastSample(trials: f.trials, dealWinProbabilities: f.dealWinProbabilities, notes: f.notes)
+    let sample = ForecastSample(
+      trials: f.trials, dealWinProbabilities: f.dealWinProbabilities, notes: f.notes)
     let actual = outcomes.bookings(in: origin.target)
     let booked = f.bookedBeforeAsOf
     let baselines = f.baselines
@@ -166,7 +168,8 @@ public struct Backtest: Sendable {
       let expectedIn = d.expectedCloseOn.map(origin.target.contains) ?? false
       let outcome = outcomes.outcome(of: d.id)
       let wonInPeriod =
-        outcome.won && outcome.closedOn.map { $0 > origin.asOf && origin.target.contains($0) } == true
+        outcome.won
+        && outcome.closedOn.map { $0 > origin.asOf && origin.target.contains($0) } == true
       if wonInPeriod { actualFromOpen += outcome.amount }
       observations.append(
         DealObservation(

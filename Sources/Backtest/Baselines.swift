@@ -159,7 +159,8 @@ public struct PointInTimePipeline: Sendable {
         growth = trailing / prior
       } else {
         notes.append(
-          "seasonal naive: less than two years of history before \(last.end): growth not estimated (×1)")
+          "seasonal naive: less than two years of history before \(last.end): growth not estimated (×1)"
+        )
       }
       seasonal = bookings(from: yearAgo.start, to: yearAgo.end) * growth
     } else {

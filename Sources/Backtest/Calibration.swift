@@ -31,7 +31,8 @@ public struct DealLevelScores: Sendable, Equatable, Encodable {
     public var observedFrequency: Double?
     enum CodingKeys: String, CodingKey {
       case lower, upper, count
-      case meanForecast = "mean_forecast", observedFrequency = "observed_frequency"
+      case meanForecast = "mean_forecast"
+      case observedFrequency = "observed_frequency"
     }
     public func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
@@ -86,12 +87,15 @@ public struct StageCalibration: Sendable, Equatable, Encodable {
 
   enum CodingKeys: String, CodingKey {
     case stage, observations
-    case crmProbability = "crm_probability", wonInPeriod = "won_in_period"
+    case crmProbability = "crm_probability"
+    case wonInPeriod = "won_in_period"
     case observedWinInPeriodRate = "observed_win_in_period_rate"
     case pipecastMeanWinInPeriod = "pipecast_mean_win_in_period"
-    case resolvedDeals = "resolved_deals", wonEventually = "won_eventually"
+    case resolvedDeals = "resolved_deals"
+    case wonEventually = "won_eventually"
     case observedEventualWinRate = "observed_eventual_win_rate"
-    case eventualLower = "eventual_lower", eventualUpper = "eventual_upper"
+    case eventualLower = "eventual_lower"
+    case eventualUpper = "eventual_upper"
     case crmOutsideInterval = "crm_outside_interval"
   }
 
@@ -121,7 +125,8 @@ public struct PersistentBias: Sendable, Equatable, Encodable {
   public var lastAsOf: String
   enum CodingKeys: String, CodingKey {
     case direction, length
-    case firstAsOf = "first_as_of", lastAsOf = "last_as_of"
+    case firstAsOf = "first_as_of"
+    case lastAsOf = "last_as_of"
   }
 
   /// The longest run of same-signed errors (f − a) in origin order; nil when shorter than
@@ -239,8 +244,9 @@ public struct CalibrationReport: Sendable, Equatable, Encodable {
           + String(format: "%.0f%%", r.observedEventualWinRate! * 100)
       }
       if !text.isEmpty {
-        messages.append("Recalibrated stage probabilities (CRM → observed eventual win rate): "
-          + text.joined(separator: ", ") + ".")
+        messages.append(
+          "Recalibrated stage probabilities (CRM → observed eventual win rate): "
+            + text.joined(separator: ", ") + ".")
       }
     }
     self.messages = messages

@@ -102,7 +102,9 @@ public struct OriginDistribution: Sendable, Equatable {
       return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
     mean = sorted.reduce(0, +) / Double(sorted.count)
-    (p5, p10, p25, p50, p75, p90, p95) = (q(0.05), q(0.10), q(0.25), q(0.5), q(0.75), q(0.9), q(0.95))
+    (p5, p10, p25, p50, p75, p90, p95) = (
+      q(0.05), q(0.10), q(0.25), q(0.5), q(0.75), q(0.9), q(0.95)
+    )
     crps = ForecastScores.crps(samples: sorted, outcome: actual, samplesAreSorted: true)
     pit = ForecastScores.pit(samples: sorted, outcome: actual)
   }
@@ -143,7 +145,9 @@ public struct DistributionScores: Sendable, Equatable, Encodable {
     for d in distributions { pitHistogram[min(9, max(0, Int(d.pit * 10)))] += 1 }
     guard !actuals.isEmpty else { return }
     let n = Double(actuals.count)
-    func coverage(_ lo: KeyPath<OriginDistribution, Double>, _ hi: KeyPath<OriginDistribution, Double>)
+    func coverage(
+      _ lo: KeyPath<OriginDistribution, Double>, _ hi: KeyPath<OriginDistribution, Double>
+    )
       -> (Double, Double)
     {
       ForecastScores.intervalCoverage(
@@ -167,10 +171,18 @@ public struct DistributionScores: Sendable, Equatable, Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case coverage50 = "coverage_50", coverage80 = "coverage_80", coverage90 = "coverage_90"
-    case width50 = "width_50", width80 = "width_80", width90 = "width_90", crps
-    case pinballP10 = "pinball_p10", pinballP50 = "pinball_p50", pinballP90 = "pinball_p90"
-    case wapeP50 = "wape_p50", pitHistogram = "pit_histogram"
+    case coverage50 = "coverage_50"
+    case coverage80 = "coverage_80"
+    case coverage90 = "coverage_90"
+    case width50 = "width_50"
+    case width80 = "width_80"
+    case width90 = "width_90"
+    case crps
+    case pinballP10 = "pinball_p10"
+    case pinballP50 = "pinball_p50"
+    case pinballP90 = "pinball_p90"
+    case wapeP50 = "wape_p50"
+    case pitHistogram = "pit_histogram"
   }
 
   public func encode(to encoder: any Encoder) throws {

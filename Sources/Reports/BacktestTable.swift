@@ -12,12 +12,15 @@ public enum BacktestTable {
         + "\(result.settings.trials) trials",
       headers: ["as of", "period", "actual", "Pipecast", "P10", "P90"]
         + BacktestMethod.baselines.map(\.title),
-      alignments: [.left, .left] + Array(repeating: .right, count: 4 + BacktestMethod.baselines.count))
+      alignments: [.left, .left]
+        + Array(repeating: .right, count: 4 + BacktestMethod.baselines.count))
     for o in result.origins {
       table.append(
-        [o.asOf.description, o.period, NumberFormatting.amount(o.actual),
-         NumberFormatting.amount(o.forecast.mean), NumberFormatting.amount(o.forecast.p10),
-         NumberFormatting.amount(o.forecast.p90)]
+        [
+          o.asOf.description, o.period, NumberFormatting.amount(o.actual),
+          NumberFormatting.amount(o.forecast.mean), NumberFormatting.amount(o.forecast.p10),
+          NumberFormatting.amount(o.forecast.p90),
+        ]
           + BacktestMethod.baselines.map { NumberFormatting.amount(o.baselines.value(of: $0)) })
     }
     return table
@@ -29,7 +32,9 @@ public enum BacktestTable {
   public static func summary(_ result: BacktestResult) -> TextTable {
     var table = TextTable(
       title: "Methods ranked by WAPE (lower is better)",
-      headers: ["rank", "method", "WAPE", "MAPE", "bias (MPE)", "bias share", "RMSE", "MAE/CRPS", "origins"],
+      headers: [
+        "rank", "method", "WAPE", "MAPE", "bias (MPE)", "bias share", "RMSE", "MAE/CRPS", "origins",
+      ],
       alignments: [.right, .left] + Array(repeating: .right, count: 7))
     let n = Double(max(1, result.origins.count))
     for (rank, m) in result.ranking.enumerated() {
@@ -73,7 +78,10 @@ public enum BacktestTable {
     let c = result.calibration
     var table = TextTable(
       title: "Stage calibration (deals open at the origins)",
-      headers: ["stage", "CRM p", "observed eventual", "95% interval", "win in period", "Pipecast in period", "deals"],
+      headers: [
+        "stage", "CRM p", "observed eventual", "95% interval", "win in period",
+        "Pipecast in period", "deals",
+      ],
       alignments: [.left] + Array(repeating: .right, count: 6))
     for s in c.stages {
       table.append([
@@ -92,14 +100,17 @@ public enum BacktestTable {
       table.footnotes.append(
         "Brier (won inside the period, \(p.deals) deal-origin pairs): Pipecast "
           + NumberFormatting.fixed(p.brier, digits: 4)
-          + (c.crm.map { ", CRM (stage probability if expected to close in the period) "
-            + NumberFormatting.fixed($0.brier, digits: 4) } ?? ""))
+          + (c.crm.map {
+            ", CRM (stage probability if expected to close in the period) "
+              + NumberFormatting.fixed($0.brier, digits: 4)
+          } ?? ""))
       let bins = p.reliability.filter { $0.count > 0 }.map {
         "\(NumberFormatting.percent($0.lower, digits: 0))–\(NumberFormatting.percent($0.upper, digits: 0)): "
           + "\(NumberFormatting.percent($0.meanForecast, digits: 0)) → "
           + "\(NumberFormatting.percent($0.observedFrequency, digits: 0)) (n=\($0.count))"
       }
-      table.footnotes.append("Pipecast reliability (forecast → observed): " + bins.joined(separator: "; "))
+      table.footnotes.append(
+        "Pipecast reliability (forecast → observed): " + bins.joined(separator: "; "))
     }
     table.footnotes += c.messages
     return table
@@ -110,7 +121,10 @@ public enum BacktestTable {
   public static func split(_ result: BacktestResult) -> TextTable {
     var table = TextTable(
       title: "Where the bookings came from (actual vs Pipecast mean)",
-      headers: ["as of", "period", "booked before", "open: actual", "open: Pipecast", "new: actual", "new: Pipecast"],
+      headers: [
+        "as of", "period", "booked before", "open: actual", "open: Pipecast", "new: actual",
+        "new: Pipecast",
+      ],
       alignments: [.left, .left] + Array(repeating: .right, count: 5))
     for o in result.origins {
       table.append([
@@ -126,7 +140,8 @@ public enum BacktestTable {
 
   /// All four tables and the notes, as `--format table` prints them.
   public static func render(_ result: BacktestResult) -> String {
-    var out = origins(result).render() + "\n" + summary(result).render() + "\n"
+    var out =
+      origins(result).render() + "\n" + summary(result).render() + "\n"
       + split(result).render() + "\n" + calibration(result).render()
     if !result.notes.isEmpty {
       out += "\n" + result.notes.map { "note: \($0)" }.joined(separator: "\n") + "\n"

@@ -72,8 +72,10 @@ import _TestSupport
     let full = try folder(asOf: end)
     let cut = try folder(asOf: origin.asOf)
     let forecaster = PipecastForecaster()
-    let a = try Backtest.forecast(origin: origin, folder: full, forecaster: forecaster, trials: 128, seed: 3)
-    let b = try Backtest.forecast(origin: origin, folder: cut, forecaster: forecaster, trials: 128, seed: 3)
+    let a = try Backtest.forecast(
+      origin: origin, folder: full, forecaster: forecaster, trials: 128, seed: 3)
+    let b = try Backtest.forecast(
+      origin: origin, folder: cut, forecaster: forecaster, trials: 128, seed: 3)
     #expect(a.pipeline.openDeals == b.pipeline.openDeals)
     #expect(a.baselines == b.baselines)
     #expect(a.dealWinProbabilities == b.dealWinProbabilities)
@@ -105,7 +107,8 @@ import _TestSupport
     let folder = try HandFolder.full()
     func run(threads: Int, seed: UInt64 = 5) throws -> BacktestResult {
       try Backtest(
-        options: BacktestOptions(from: q2, to: q2, schedule: .weekly, trials: 30, seed: seed, threads: threads)
+        options: BacktestOptions(
+          from: q2, to: q2, schedule: .weekly, trials: 30, seed: seed, threads: threads)
       ).run(folder: folder, forecaster: StubForecaster())
     }
     let one = try run(threads: 1)
@@ -134,7 +137,8 @@ import _TestSupport
     let object = try JSONSerialization.jsonObject(with: encoder.encode(result)) as! [String: Any]
     #expect(Set(object.keys).isSuperset(of: ["origins", "summary", "calibration"]))
     let origin = (object["origins"] as! [[String: Any]])[0]
-    #expect(Set(origin.keys).isSuperset(of: ["as_of", "period", "actual", "forecast", "baselines"]))
+    #expect(
+      Set(origin.keys).isSuperset(of: ["as_of", "period", "actual", "forecast", "baselines"]))
     #expect(origin["as_of"] as? String == "2025-03-31")
     #expect(Set((origin["forecast"] as! [String: Any]).keys) == ["mean", "p10", "p50", "p90"])
     #expect(
@@ -145,7 +149,10 @@ import _TestSupport
     for (_, s) in summary {
       #expect(Set(s.keys).isSuperset(of: ["mape", "wape", "bias", "rmse"]))
     }
-    #expect(Set(summary["pipecast"]!.keys).isSuperset(of: ["coverage_50", "coverage_80", "coverage_90", "crps"]))
+    #expect(
+      Set(summary["pipecast"]!.keys).isSuperset(of: [
+        "coverage_50", "coverage_80", "coverage_90", "crps",
+      ]))
     #expect(summary["commit"]!["crps"] == nil)
   }
 
@@ -154,14 +161,17 @@ import _TestSupport
     let q3 = FiscalCalendar.standard.period("2025-Q3")!
     let folder = try HandFolder.full()
     #expect(throws: BacktestError.invalidLead(2)) {
-      try Backtest(options: BacktestOptions(from: q2, to: q2, lead: 2)).run(folder: folder, forecaster: StubForecaster())
+      try Backtest(options: BacktestOptions(from: q2, to: q2, lead: 2)).run(
+        folder: folder, forecaster: StubForecaster())
     }
     #expect(throws: BacktestError.periodsOutOfOrder(from: "2025-Q3", to: "2025-Q2")) {
-      try Backtest(options: BacktestOptions(from: q3, to: q2)).run(folder: folder, forecaster: StubForecaster())
+      try Backtest(options: BacktestOptions(from: q3, to: q2)).run(
+        folder: folder, forecaster: StubForecaster())
     }
     // 2025-Q3 ends after the export date (2025-06-20): nothing to score.
     #expect(throws: BacktestError.self) {
-      try Backtest(options: BacktestOptions(from: q3, to: q3)).run(folder: folder, forecaster: StubForecaster())
+      try Backtest(options: BacktestOptions(from: q3, to: q3)).run(
+        folder: folder, forecaster: StubForecaster())
     }
   }
 }

@@ -37,14 +37,16 @@ import Testing
     // Origin 2024-06-30 for 2024-Q3: 2023-Q3 exists (Z created 2023-03-15), growth needs data from
     // 2022-07-01: not there.
     let mid = PointInTimePipeline(folder: folder.asOf(Day(year: 2024, month: 6, day: 30)!))
-    let b1 = mid.baselines(target: calendar.period("2024-Q3")!, calendar: calendar, fittedWinProbabilities: [:])
+    let b1 = mid.baselines(
+      target: calendar.period("2024-Q3")!, calendar: calendar, fittedWinProbabilities: [:])
     #expect(b1.seasonalNaive == 0)  // nothing won in 2023-Q3, × 1
     #expect(b1.runRate == 200)
     #expect(b1.fittedWeighted == nil)
     #expect(b1.notes.contains { $0.contains("growth not estimated") })
     // Origin 2023-06-30 for 2023-Q3: no 2022-Q3 at all → run rate (2023-Q2 = Z 150).
     let early = PointInTimePipeline(folder: folder.asOf(Day(year: 2023, month: 6, day: 30)!))
-    let b2 = early.baselines(target: calendar.period("2023-Q3")!, calendar: calendar, fittedWinProbabilities: [:])
+    let b2 = early.baselines(
+      target: calendar.period("2023-Q3")!, calendar: calendar, fittedWinProbabilities: [:])
     #expect(b2.seasonalNaive == 150)
     #expect(b2.runRate == 150)
     #expect(b2.notes.contains { $0.contains("fell back to the run rate") })

@@ -27,7 +27,8 @@ import Testing
       schedule: OriginSchedule(rawValue: env["PIPECAST_ORIGIN"] ?? "period-start")!,
       lead: Int(env["PIPECAST_LEAD"] ?? "0")!, trials: Int(env["PIPECAST_TRIALS"] ?? "2000")!,
       seed: 1, threads: ProcessInfo.processInfo.activeProcessorCount)
-    let result = try Backtest(options: options).run(folder: folder, forecaster: PipecastForecaster())
+    let result = try Backtest(options: options).run(
+      folder: folder, forecaster: PipecastForecaster())
     let done = DispatchTime.now().uptimeNanoseconds
     print(BacktestTable.render(result))
     print(

@@ -84,18 +84,24 @@ import Testing
     let labels = (1...7).map { "o\($0)" }
     let run = PersistentBias.longestRun(forecasts: f, actuals: a, asOf: labels)
     #expect(run == PersistentBias(direction: "over", length: 3, firstAsOf: "o4", lastAsOf: "o6"))
-    #expect(PersistentBias.longestRun(forecasts: [11, 12, 9], actuals: [10, 10, 10], asOf: ["a", "b", "c"]) == nil)
+    #expect(
+      PersistentBias.longestRun(
+        forecasts: [11, 12, 9], actuals: [10, 10, 10], asOf: ["a", "b", "c"]) == nil)
   }
 
   /// Deal-level: CRM p = [0.5, 0.8, 0], won = [yes, no, no]: Brier (0.25 + 0.64 + 0)/3;
   /// stage table counts distinct deals for the eventual rate.
   @Test func calibrationReport() {
-    func obs(_ origin: Int, _ id: String, _ stage: String, crm: Double, pip: Double, won: Bool, eventual: Bool?)
+    func obs(
+      _ origin: Int, _ id: String, _ stage: String, crm: Double, pip: Double, won: Bool,
+      eventual: Bool?
+    )
       -> DealObservation
     {
       DealObservation(
         origin: origin, dealID: id, stage: stage, amount: 1, crmProbability: crm,
-        crmStageProbability: crm, pipecastProbability: pip, wonInPeriod: won, wonEventually: eventual)
+        crmStageProbability: crm, pipecastProbability: pip, wonInPeriod: won,
+        wonEventually: eventual)
     }
     let observations = [
       obs(0, "E", "Proposal", crm: 0.5, pip: 0.4, won: true, eventual: true),
