@@ -32,19 +32,19 @@ public struct OriginResult: Sendable, Equatable, Encodable {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(asOf, forKey: .asOf)
     try c.encode(period, forKey: .period)
-    try c.encode(finite(actual), forKey: .actual)
-    try c.encode(finite(bookedBeforeAsOf), forKey: .bookedBeforeAsOf)
+    try c.encode(finiteOrNil(actual), forKey: .actual)
+    try c.encode(finiteOrNil(bookedBeforeAsOf), forKey: .bookedBeforeAsOf)
     var f = c.nestedContainer(keyedBy: ForecastKeys.self, forKey: .forecast)
-    try f.encode(finite(forecast.mean), forKey: .mean)
-    try f.encode(finite(forecast.p10), forKey: .p10)
-    try f.encode(finite(forecast.p50), forKey: .p50)
-    try f.encode(finite(forecast.p90), forKey: .p90)
+    try f.encode(finiteOrNil(forecast.mean), forKey: .mean)
+    try f.encode(finiteOrNil(forecast.p10), forKey: .p10)
+    try f.encode(finiteOrNil(forecast.p50), forKey: .p50)
+    try f.encode(finiteOrNil(forecast.p90), forKey: .p90)
     var b = c.nestedContainer(keyedBy: MethodKey.self, forKey: .baselines)
     for m in BacktestMethod.baselines {
-      try b.encode(finite(baselines.value(of: m)), forKey: MethodKey(m.rawValue))
+      try b.encode(finiteOrNil(baselines.value(of: m)), forKey: MethodKey(m.rawValue))
     }
-    try c.encode(finite(forecast.crps), forKey: .crps)
-    try c.encode(finite(forecast.pit), forKey: .pit)
+    try c.encode(finiteOrNil(forecast.crps), forKey: .crps)
+    try c.encode(finiteOrNil(forecast.pit), forKey: .pit)
     try c.encode(baselines.notes, forKey: .notes)
     try c.encode(split, forKey: .split)
   }
@@ -157,7 +157,7 @@ extension BaselineForecasts: Encodable {
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: OriginResult.MethodKey.self)
     for m in BacktestMethod.baselines {
-      try c.encode(finite(value(of: m)), forKey: OriginResult.MethodKey(m.rawValue))
+      try c.encode(finiteOrNil(value(of: m)), forKey: OriginResult.MethodKey(m.rawValue))
     }
   }
 }

@@ -234,10 +234,10 @@ public struct BookingsSplit: Sendable, Equatable, Encodable {
   }
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(finite(actualFromOpenPipeline), forKey: .actualFromOpenPipeline)
-    try c.encode(finite(actualFromNewDeals), forKey: .actualFromNewDeals)
-    try c.encode(finite(forecastFromOpenPipeline), forKey: .forecastFromOpenPipeline)
-    try c.encode(finite(forecastFromNewDeals), forKey: .forecastFromNewDeals)
+    try c.encode(finiteOrNil(actualFromOpenPipeline), forKey: .actualFromOpenPipeline)
+    try c.encode(finiteOrNil(actualFromNewDeals), forKey: .actualFromNewDeals)
+    try c.encode(finiteOrNil(forecastFromOpenPipeline), forKey: .forecastFromOpenPipeline)
+    try c.encode(finiteOrNil(forecastFromNewDeals), forKey: .forecastFromNewDeals)
   }
 }
 

@@ -39,8 +39,8 @@ public struct DealLevelScores: Sendable, Equatable, Encodable {
       try c.encode(lower, forKey: .lower)
       try c.encode(upper, forKey: .upper)
       try c.encode(count, forKey: .count)
-      try c.encode(finite(meanForecast), forKey: .meanForecast)
-      try c.encode(finite(observedFrequency), forKey: .observedFrequency)
+      try c.encode(finiteOrNil(meanForecast), forKey: .meanForecast)
+      try c.encode(finiteOrNil(observedFrequency), forKey: .observedFrequency)
     }
   }
 
@@ -102,16 +102,16 @@ public struct StageCalibration: Sendable, Equatable, Encodable {
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(stage, forKey: .stage)
-    try c.encode(finite(crmProbability), forKey: .crmProbability)
+    try c.encode(finiteOrNil(crmProbability), forKey: .crmProbability)
     try c.encode(observations, forKey: .observations)
     try c.encode(wonInPeriod, forKey: .wonInPeriod)
-    try c.encode(finite(observedWinInPeriodRate), forKey: .observedWinInPeriodRate)
-    try c.encode(finite(pipecastMeanWinInPeriod), forKey: .pipecastMeanWinInPeriod)
+    try c.encode(finiteOrNil(observedWinInPeriodRate), forKey: .observedWinInPeriodRate)
+    try c.encode(finiteOrNil(pipecastMeanWinInPeriod), forKey: .pipecastMeanWinInPeriod)
     try c.encode(resolvedDeals, forKey: .resolvedDeals)
     try c.encode(wonEventually, forKey: .wonEventually)
-    try c.encode(finite(observedEventualWinRate), forKey: .observedEventualWinRate)
-    try c.encode(finite(eventualLower), forKey: .eventualLower)
-    try c.encode(finite(eventualUpper), forKey: .eventualUpper)
+    try c.encode(finiteOrNil(observedEventualWinRate), forKey: .observedEventualWinRate)
+    try c.encode(finiteOrNil(eventualLower), forKey: .eventualLower)
+    try c.encode(finiteOrNil(eventualUpper), forKey: .eventualUpper)
     try c.encode(crmOutsideInterval, forKey: .crmOutsideInterval)
   }
 }

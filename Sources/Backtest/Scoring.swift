@@ -52,11 +52,11 @@ public struct PointScores: Sendable, Equatable, Encodable {
     let f = pairs.map(\.0)
     let a = pairs.map(\.1)
     origins = pairs.count
-    mape = finite(ForecastScores.mape(forecasts: f, actuals: a))
-    wape = finite(ForecastScores.wape(forecasts: f, actuals: a))
-    bias = finite(ForecastScores.meanPercentageError(forecasts: f, actuals: a))
-    biasShare = finite(ForecastScores.biasShare(forecasts: f, actuals: a))
-    rmse = pairs.isEmpty ? nil : finite(ForecastScores.rmse(forecasts: f, actuals: a))
+    mape = finiteOrNil(ForecastScores.mape(forecasts: f, actuals: a))
+    wape = finiteOrNil(ForecastScores.wape(forecasts: f, actuals: a))
+    bias = finiteOrNil(ForecastScores.meanPercentageError(forecasts: f, actuals: a))
+    biasShare = finiteOrNil(ForecastScores.biasShare(forecasts: f, actuals: a))
+    rmse = pairs.isEmpty ? nil : finiteOrNil(ForecastScores.rmse(forecasts: f, actuals: a))
   }
 
   enum CodingKeys: String, CodingKey {
@@ -157,9 +157,9 @@ public struct DistributionScores: Sendable, Equatable, Encodable {
     (coverage50, width50) = coverage(\.p25, \.p75)
     (coverage80, width80) = coverage(\.p10, \.p90)
     (coverage90, width90) = coverage(\.p5, \.p95)
-    crps = finite(distributions.map(\.crps).reduce(0, +) / n)
+    crps = finiteOrNil(distributions.map(\.crps).reduce(0, +) / n)
     func pinball(_ q: KeyPath<OriginDistribution, Double>, _ tau: Double) -> Double? {
-      finite(
+      finiteOrNil(
         zip(distributions, actuals).map {
           ForecastScores.pinball(quantile: $0[keyPath: q], level: tau, outcome: $1)
         }.reduce(0, +) / n)
@@ -167,7 +167,7 @@ public struct DistributionScores: Sendable, Equatable, Encodable {
     pinballP10 = pinball(\.p10, 0.1)
     pinballP50 = pinball(\.p50, 0.5)
     pinballP90 = pinball(\.p90, 0.9)
-    wapeP50 = finite(ForecastScores.wape(forecasts: distributions.map(\.p50), actuals: actuals))
+    wapeP50 = finiteOrNil(ForecastScores.wape(forecasts: distributions.map(\.p50), actuals: actuals))
   }
 
   enum CodingKeys: String, CodingKey {
@@ -204,7 +204,7 @@ public struct DistributionScores: Sendable, Equatable, Encodable {
 
 /// nil for nil, NaN and ±∞: JSON gets `null`, never a non-number.
 @inline(__always)
-func finite(_ x: Double?) -> Double? {
+func finiteOrNil(_ x: Double?) -> Double? {
   guard let x, x.isFinite else { return nil }
   return x
 }

@@ -153,6 +153,11 @@ import _TestSupport
       Set(summary["pipecast"]!.keys).isSuperset(of: [
         "coverage_50", "coverage_80", "coverage_90", "crps",
       ]))
+    // Where Q2's 2 200 came from: E (open at the origin, final 1 500) and H (created later, 700).
+    let split = origin["split"] as! [String: Any]
+    #expect(split["actual_from_open_pipeline"] as? Double == 1500)
+    #expect(split["actual_from_new_deals"] as? Double == 700)
+    #expect(origin["actual"] as? Double == 2200)
     #expect(summary["commit"]!["crps"] == nil)
   }
 
