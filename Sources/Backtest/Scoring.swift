@@ -95,12 +95,7 @@ public struct OriginDistribution: Sendable, Equatable {
   public init(trials: [Double], actual: Double) {
     precondition(!trials.isEmpty, "no trials")
     let sorted = trials.sorted()
-    func q(_ level: Double) -> Double {
-      let h = Double(sorted.count - 1) * level
-      let lo = Int(h.rounded(.down))
-      let hi = min(lo + 1, sorted.count - 1)
-      return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
-    }
+    func q(_ level: Double) -> Double { Quantiles.type7(sorted: sorted, level) }
     mean = sorted.reduce(0, +) / Double(sorted.count)
     (p5, p10, p25, p50, p75, p90, p95) = (
       q(0.05), q(0.10), q(0.25), q(0.5), q(0.75), q(0.9), q(0.95)

@@ -1,5 +1,6 @@
 import CRMData
 import Foundation
+import Statistics
 
 /// Mean and quantiles of one simulated quantity across trials.
 ///
@@ -28,11 +29,7 @@ public struct DistributionSummary: Codable, Sendable, Equatable {
 
   /// Type-7 quantile of already sorted values (0 when empty).
   public static func quantile(sorted: [Double], _ level: Double) -> Double {
-    guard !sorted.isEmpty else { return 0 }
-    let h = Double(sorted.count - 1) * level
-    let lo = Int(h.rounded(.down))
-    let hi = min(lo + 1, sorted.count - 1)
-    return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+    sorted.isEmpty ? 0 : Quantiles.type7(sorted: sorted, level)
   }
 }
 
