@@ -66,7 +66,7 @@ let package = Package(
     .target(name: "_TestSupport", dependencies: ["CRMData"], path: "Tests/_TestSupport"),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
-    .testTarget(name: "PipelineModelTests", dependencies: ["PipelineModel", "CRMData"]),
+    .testTarget(name: "PipelineModelTests", dependencies: ["PipelineModel", "CRMData", "Statistics", "Synthetic"]),
     .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CRMData"]),
     .testTarget(name: "CRMDataTests", dependencies: ["CRMData", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),

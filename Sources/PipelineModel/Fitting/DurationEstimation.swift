@@ -1,0 +1,179 @@
+import Foundation
+import Statistics
+
+/// Durations collapsed to distinct values: `times` ascending, with the number of events and of
+/// censored observations at each. A million stays recorded in whole or half days collapse to a
+/// few hundred rows, so every fit below is exact (frequency weights) and fast.
+struct GroupedDurations {
+  var times: [Double] = []
+  var events: [Double] = []
+  var censored: [Double] = []
+
+  /// - Complexity: O(n log n): events and censored durations are sorted separately as plain
+  ///   `Double` arrays (no index indirection) and merged.
+  init(durations: [Double], observed: [Bool]) {
+    precondition(durations.count == observed.count)
+    var eventTimes: [Double] = []
+    var censoredTimes: [Double] = []
+    eventTimes.reserveCapacity(durations.count)
+    for i in durations.indices {
+      if observed[i] { eventTimes.append(durations[i]) } else { censoredTimes.append(durations[i]) }
+    }
+    eventTimes.sort()
+    censoredTimes.sort()
+    var e = 0
+    var c = 0
+    while e < eventTimes.count || c < censoredTimes.count {
+      let takeEvent = c >= censoredTimes.count || (e < eventTimes.count && eventTimes[e] <= censoredTimes[c])
+      let t = takeEvent ? eventTimes[e] : censoredTimes[c]
+      if times.last != t {
+        times.append(t)
+        events.append(0)
+        censored.append(0)
+      }
+      if takeEvent {
+        events[events.count - 1] += 1
+        e += 1
+      } else {
+        censored[censored.count - 1] += 1
+        c += 1
+      }
+    }
+  }
+
+  var eventCount: Double { events.reduce(0, +) }
+  var censoredCount: Double { censored.reduce(0, +) }
+  var exposure: Double { zip(times, zip(events, censored)).reduce(0) { $0 + $1.0 * ($1.1.0 + $1.1.1) } }
+
+  /// Kaplan–Meier on grouped data (events before censorings at tied times): the event times and
+  /// the survival just after each.
+  func kaplanMeier() -> (times: [Double], survival: [Double]) {
+    var atRisk = events.reduce(0, +) + censored.reduce(0, +)
+    var s = 1.0
+    var kmTimes: [Double] = []
+    var kmSurvival: [Double] = []
+    for i in times.indices {
+      if events[i] > 0 && atRisk > 0 {
+        s *= 1 - events[i] / atRisk
+        kmTimes.append(times[i])
+        kmSurvival.append(s)
+      }
+      atRisk -= events[i] + censored[i]
+    }
+    return (kmTimes, kmSurvival)
+  }
+
+  /// The weighted rows (one per distinct time and status) for `DurationFitter`.
+  func weightedRows() -> (durations: [Double], observed: [Bool], weights: [Double]) {
+    var d: [Double] = []
+    var o: [Bool] = []
+    var w: [Double] = []
+    for i in times.indices {
+      if events[i] > 0 {
+        d.append(times[i])
+        o.append(true)
+        w.append(events[i])
+      }
+      if censored[i] > 0 {
+        d.append(times[i])
+        o.append(false)
+        w.append(censored[i])
+      }
+    }
+    return (d, o, w)
+  }
+}
+
+enum DurationEstimation {
+  /// Families tried for every duration, in preference order on AIC ties.
+  static let families: [DurationFamily] = [.logNormal, .gamma, .weibull, .exponential]
+
+  /// Fits every family by censored maximum likelihood and keeps the smallest AIC; checks the fit
+  /// against Kaplan–Meier. Falls back to the exponential (closed-form MLE events / exposure,
+  /// with half an event added when there is none) when events are fewer than `minEvents` or every
+  /// family fails; the fallback is reported in the returned note.
+  /// - Parameter what: a label for notes ("time in stage Qualify").
+  static func estimate(
+    _ data: GroupedDurations, minEvents: Int, what: String
+  ) -> (DurationEstimate, note: String?) {
+    let events = data.eventCount
+    let km = data.kaplanMeier()
+    let kmMedian: Double? = {
+      for (t, s) in zip(km.times, km.survival) where s <= 0.5 { return t }
+      return nil
+    }()
+    var note: String?
+    var chosen: DurationFit?
+    var aic: [String: Double] = [:]
+    if events >= Double(minEvents) {
+      let rows = data.weightedRows()
+      let attempts = DurationFitter().fitAll(
+        families: families, durations: rows.durations, observed: rows.observed, weights: rows.weights)
+      for attempt in attempts {
+        guard case .success(let fit) = attempt.result, fit.aic.isFinite,
+          fit.distribution.median.isFinite, fit.distribution.median > 0
+        else { continue }
+        aic[attempt.family.rawValue] = fit.aic
+        if chosen == nil || fit.aic < chosen!.aic { chosen = fit }
+      }
+      if chosen == nil { note = "\(what): no family converged; exponential fallback" }
+    } else {
+      note = "\(what): only \(Int(events)) exits (< \(minEvents)); exponential fit"
+    }
+    let distribution: DurationDistribution
+    let covariance: [Double]
+    if let chosen {
+      distribution = chosen.distribution
+      covariance = chosen.covariance.flatMap { $0 }
+    } else {
+      // With no exposure at all there is nothing to scale by: a 30-unit mean, flagged in notes.
+      let exposure = data.exposure
+      let d = events > 0 ? events : 0.5
+      let raw = exposure > 0 ? d / exposure : 1.0 / 30
+      let rate = raw.isFinite && raw > 0 ? raw : 1.0 / 30
+      distribution = .exponential(rate: rate)
+      covariance = [1 / d]
+      aic = [:]
+      if events > 0 {
+        aic["exponential"] = -2 * (events * log(rate) - rate * exposure) + 2
+      }
+    }
+    var gap = 0.0
+    var previous = 1.0
+    for (t, s) in zip(km.times, km.survival) {
+      let fitted = distribution.survival(t)
+      gap = max(gap, abs(fitted - s), abs(fitted - previous))
+      previous = s
+    }
+    let estimate = DurationEstimate(
+      distribution: distribution, covariance: covariance, medianDays: distribution.quantile(0.5),
+      p10Days: distribution.quantile(0.1), p90Days: distribution.quantile(0.9),
+      kaplanMeierMedianDays: kmMedian, aic: aic, maxSurvivalGap: gap, events: Int(events),
+      censored: Int(data.censoredCount))
+    return (estimate, note)
+  }
+}
+
+extension DurationEstimate {
+  /// The distribution for a vector of unconstrained parameters in `covariance`'s order
+  /// (exponential: log rate; lognormal: mu, log sigma; gamma: log shape, log scale; Weibull:
+  /// log scale, log shape), e.g. a parameter draw θ ~ N(θ̂, covariance) per simulation trial.
+  public func distribution(unconstrained theta: [Double]) -> DurationDistribution {
+    switch distribution.family {
+    case .exponential: return .exponential(rate: exp(theta[0]))
+    case .logNormal: return .logNormal(mu: theta[0], sigma: exp(theta[1]))
+    case .gamma: return .gamma(shape: exp(theta[0]), scale: exp(theta[1]))
+    case .weibull: return .weibull(shape: exp(theta[1]), scale: exp(theta[0]))
+    }
+  }
+
+  /// The fitted unconstrained parameters (the centre of `covariance`).
+  public var unconstrainedParameters: [Double] {
+    switch distribution {
+    case .exponential(let rate): return [log(rate)]
+    case .logNormal(let mu, let sigma): return [mu, log(sigma)]
+    case .gamma(let shape, let scale): return [log(shape), log(scale)]
+    case .weibull(let shape, let scale): return [log(scale), log(shape)]
+    }
+  }
+}

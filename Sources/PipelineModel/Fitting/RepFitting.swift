@@ -1,0 +1,221 @@
+import CRMData
+import Foundation
+import Statistics
+
+/// Reps: pooled win rates, outbound creation, and the creation and win ramps by tenure.
+///
+/// - Win rates: closed deals per owner, pooled by a beta-binomial empirical Bayes prior:
+///   the prior mean is the company's closed win rate m, the prior strength κ = α + β maximises the
+///   marginal beta-binomial likelihood (golden-section search on log κ in [0, ln 10⁵]); the pooled
+///   rate is (α + wins) / (κ + closed). A rep with five deals lands near the company.
+/// - Skill in simulation: `lossLogOddsShift` makes the chain's eventual win probability from the
+///   first stage equal the model's company value times the rep's multiplier (pooled / m). The
+///   ratio, not the raw pooled rate, is targeted because closed-deal win rates are biased by
+///   censoring (quick losses close first) in the same way for every rep.
+/// - Ramp by tenure month (30.4375-day months from reps.csv `hired_on`), fitted over *all* reps
+///   including those who left (never survivors only), counting only exposure after the data
+///   starts: creation ramp = deals created per rep-month at tenure m over the plateau rate
+///   (tenure ≥ `rampMonths`), shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of
+///   deals created at tenure m over the plateau's, shrunk toward 1 with 20 pseudo-deals.
+/// - Outbound creation: deals without a lead whose source is empty or "outbound", in the last 52
+///   weeks, over the rep's ramp-weighted weeks employed (so a new rep's rate is at full ramp).
+enum RepFitting {
+  static let daysPerMonth = 30.4375
+
+  static func fit(
+    folder: CRMFolder, solver: LossShiftSolver, options: PipelineFitter.Options
+  ) -> (RepModel?, [String]) {
+    var notes: [String] = []
+    let asOf = folder.asOf
+    let asOfEnd = Moment(asOf.advanced(by: 1))
+    var ids: [String] = []
+    var index: [String: Int] = [:]
+    var info: [Rep?] = []
+    for rep in folder.reps ?? [] where index[rep.id] == nil {
+      index[rep.id] = ids.count
+      ids.append(rep.id)
+      info.append(rep)
+    }
+    var owner = [Int](repeating: 0, count: folder.deals.count)
+    for (i, deal) in folder.deals.enumerated() {
+      if let k = index[deal.ownerID] { owner[i] = k } else {
+        index[deal.ownerID] = ids.count
+        owner[i] = ids.count
+        ids.append(deal.ownerID)
+        info.append(nil)
+      }
+    }
+    if folder.reps == nil { notes.append("no reps.csv: ramp-up not fitted (flat), reps taken from deal owners") }
+    let n = ids.count
+    guard n > 0 else { return (nil, notes) }
+
+    // MARK: win rates, pooled
+    var closed = [Int](repeating: 0, count: n)
+    var won = [Int](repeating: 0, count: n)
+    for (i, deal) in folder.deals.enumerated() where deal.status != .open {
+      closed[owner[i]] += 1
+      if deal.status == .won { won[owner[i]] += 1 }
+    }
+    let totalClosed = closed.reduce(0, +)
+    let totalWon = won.reduce(0, +)
+    let m = totalClosed > 0 ? min(max(Double(totalWon) / Double(totalClosed), 1e-4), 1 - 1e-4) : 0.5
+    let kappa = betaBinomialStrength(mean: m, wins: won, trials: closed)
+    let alpha = m * kappa
+    let beta = (1 - m) * kappa
+    let baseWin = solver.baseWin
+
+    // MARK: ramp
+    let rampMonths = max(options.rampMonths, 1)
+    let dataStart = folder.deals.map(\.createdOn).min()!
+    var exposure = [Double](repeating: 0, count: rampMonths + 1)
+    var created = [Double](repeating: 0, count: rampMonths + 1)
+    var rampClosed = [Double](repeating: 0, count: rampMonths + 1)
+    var rampWon = [Double](repeating: 0, count: rampMonths + 1)
+    func tenureBin(_ hired: Moment, _ at: Moment) -> Int? {
+      let d = hired.days(to: at)
+      guard d >= 0 else { return nil }
+      return min(Int(d / daysPerMonth), rampMonths)
+    }
+    var anyHire = false
+    for k in 0..<n {
+      guard let rep = info[k], let hired = rep.hiredOn else { continue }
+      anyHire = true
+      let end = min(rep.leftOn ?? asOfEnd, asOfEnd)
+      // Walk month by month, counting only days after the data starts.
+      var month = 0
+      while true {
+        let monthStart = hired.secondsSinceEpoch + Int64(Double(month) * daysPerMonth * 86_400)
+        if monthStart >= end.secondsSinceEpoch { break }
+        let monthEnd = min(
+          hired.secondsSinceEpoch + Int64(Double(month + 1) * daysPerMonth * 86_400), end.secondsSinceEpoch)
+        let from = max(monthStart, dataStart.secondsSinceEpoch)
+        if monthEnd > from {
+          exposure[min(month, rampMonths)] += Double(monthEnd - from) / 86_400 / daysPerMonth
+        }
+        month += 1
+        if month > 600 { break }
+      }
+    }
+    for (i, deal) in folder.deals.enumerated() {
+      guard let rep = info[owner[i]], let hired = rep.hiredOn, let bin = tenureBin(hired, deal.createdOn)
+      else { continue }
+      created[bin] += 1
+      if deal.status != .open {
+        rampClosed[bin] += 1
+        if deal.status == .won { rampWon[bin] += 1 }
+      }
+    }
+    var creationRamp = [Double](repeating: 1, count: rampMonths + 1)
+    var winRateRamp = [Double](repeating: 1, count: rampMonths + 1)
+    if anyHire {
+      var plateauRate = exposure[rampMonths] > 0 ? created[rampMonths] / exposure[rampMonths] : 0
+      var plateauWin = rampClosed[rampMonths] > 0 ? rampWon[rampMonths] / rampClosed[rampMonths] : m
+      if exposure[rampMonths] < 1 {
+        notes.append("reps: no tenure beyond \(rampMonths) months in the data; ramp plateau taken from all months")
+        let e = exposure.reduce(0, +)
+        plateauRate = e > 0 ? created.reduce(0, +) / e : 0
+        let c = rampClosed.reduce(0, +)
+        plateauWin = c > 0 ? rampWon.reduce(0, +) / c : m
+      }
+      plateauWin = min(max(plateauWin, 1e-4), 1 - 1e-4)
+      for b in 0..<rampMonths {
+        if plateauRate > 0 {
+          creationRamp[b] = (created[b] + 5) / (exposure[b] * plateauRate + 5)
+        }
+        winRateRamp[b] = ((rampWon[b] + 20 * plateauWin) / (rampClosed[b] + 20)) / plateauWin
+      }
+    }
+    let winRampShift = winRateRamp.map { r -> Double in
+      let s = solver.shift(forWin: min(max(baseWin * r, 1e-6), 1 - 1e-6))
+      return s.isFinite ? s : 0
+    }
+
+    // MARK: outbound creation at full ramp
+    let windowStart = Moment(asOf.advanced(by: -363))
+    var outbound = [Double](repeating: 0, count: n)
+    var firstDeal = [Moment?](repeating: nil, count: n)
+    for (i, deal) in folder.deals.enumerated() {
+      let k = owner[i]
+      if firstDeal[k] == nil || deal.createdOn < firstDeal[k]! { firstDeal[k] = deal.createdOn }
+      guard deal.createdOn >= windowStart, deal.leadID == nil else { continue }
+      if deal.source == nil || deal.source!.lowercased() == "outbound" { outbound[k] += 1 }
+    }
+    var reps: [RepModel.FittedRep] = []
+    for k in 0..<n {
+      let rep = info[k]
+      let start = max(windowStart, rep?.hiredOn ?? firstDeal[k] ?? windowStart)
+      let end = min(rep?.leftOn ?? asOfEnd, asOfEnd)
+      var weightedWeeks = 0.0
+      var t = start
+      while t < end {
+        let next = min(Moment(secondsSinceEpoch: t.secondsSinceEpoch + 7 * 86_400), end)
+        var weight = 1.0
+        if let hired = rep?.hiredOn, let bin = tenureBin(hired, t) { weight = creationRamp[bin] }
+        weightedWeeks += t.days(to: next) / 7 * weight
+        t = next
+      }
+      let rate = weightedWeeks > 0.5 ? outbound[k] / weightedWeeks : 0
+      let pooled = (alpha + Double(won[k])) / (kappa + Double(closed[k]))
+      let multiplier = pooled / m
+      let shift = solver.shift(forWin: min(max(baseWin * multiplier, 1e-6), 1 - 1e-6))
+      var tenure: Int?
+      if let hired = rep?.hiredOn, hired <= asOfEnd { tenure = Int(hired.days(to: asOfEnd) / daysPerMonth) }
+      reps.append(
+        RepModel.FittedRep(
+          id: ids[k], team: rep?.team, role: rep?.role?.rawValue, hiredOn: rep?.hiredOn?.day,
+          tenureMonths: tenure, active: rep?.leftOn == nil, outboundDealsPerWeek: rate.isFinite ? rate : 0,
+          closedDeals: closed[k], wonDeals: won[k], pooledWinRate: pooled,
+          winRateMultiplier: multiplier.isFinite ? multiplier : 1, lossLogOddsShift: shift.isFinite ? shift : 0))
+    }
+    reps.sort { $0.id < $1.id }
+    return (
+      RepModel(
+        reps: reps, creationRamp: creationRamp, winRateRamp: winRateRamp,
+        winRampLossLogOddsShift: winRampShift, poolingAlpha: alpha, poolingBeta: beta),
+      notes
+    )
+  }
+
+  /// Prior strength κ maximising the beta-binomial marginal likelihood with the mean fixed at m:
+  /// Σᵢ [log B(κm + wᵢ, κ(1 − m) + nᵢ − wᵢ) − log B(κm, κ(1 − m))]. Large κ: reps do not differ
+  /// beyond chance (full pooling).
+  static func betaBinomialStrength(mean m: Double, wins: [Int], trials: [Int]) -> Double {
+    func logLikelihood(_ logKappa: Double) -> Double {
+      let k = exp(logKappa)
+      let a = k * m
+      let b = k * (1 - m)
+      let base = lgamma(a) + lgamma(b) - lgamma(a + b)
+      var ll = 0.0
+      for (w, n) in zip(wins, trials) where n > 0 {
+        let wd = Double(w)
+        let nd = Double(n)
+        ll += lgamma(a + wd) + lgamma(b + nd - wd) - lgamma(a + b + nd) - base
+      }
+      return ll
+    }
+    var lo = 0.0
+    var hi = log(1e5)
+    let g = (5.0.squareRoot() - 1) / 2
+    var x1 = hi - g * (hi - lo)
+    var x2 = lo + g * (hi - lo)
+    var f1 = logLikelihood(x1)
+    var f2 = logLikelihood(x2)
+    for _ in 0..<80 {
+      if f1 < f2 {
+        lo = x1
+        x1 = x2
+        f1 = f2
+        x2 = lo + g * (hi - lo)
+        f2 = logLikelihood(x2)
+      } else {
+        hi = x2
+        x2 = x1
+        f2 = f1
+        x1 = hi - g * (hi - lo)
+        f1 = logLikelihood(x1)
+      }
+    }
+    let k = exp((lo + hi) / 2)
+    return k.isFinite ? k : 1e5
+  }
+}
