@@ -12,6 +12,8 @@
 //   Simulation     seeded parallel Monte Carlo over a compiled model
 //   Backtest       point-in-time origins, baselines, scores
 //   Scenarios      YAML scenarios, levers, sensitivity, quota planning
+//   Inspection     deal inspection (risk flags, age-conditioned probabilities), forecast bridge,
+//                  forecast-category (commit) scoring
 //   Reports        table / CSV / JSON / HTML+SVG output
 //   pipecast       the executable: argument parsing, I/O, formatting only
 import PackageDescription
@@ -23,7 +25,7 @@ let package = Package(
     .executable(name: "pipecast", targets: ["pipecast"]),
     .library(name: "PipecastKit", targets: [
       "LinearAlgebra", "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI",
-      "Simulation", "Backtest", "Scenarios", "Reports",
+      "Simulation", "Backtest", "Scenarios", "Inspection", "Reports",
     ]),
   ],
   dependencies: [
@@ -51,15 +53,19 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]
     ),
+    .target(name: "Inspection", dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation"]),
     .target(
       name: "Reports",
-      dependencies: ["CRMData", "Statistics", "PipelineModel", "KPI", "Simulation", "Backtest", "Scenarios"]
+      dependencies: [
+        "CRMData", "Statistics", "PipelineModel", "KPI", "Simulation", "Backtest", "Scenarios",
+        "Inspection",
+      ]
     ),
     .executableTarget(
       name: "pipecast",
       dependencies: [
         "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation", "Backtest",
-        "Scenarios", "Reports",
+        "Scenarios", "Inspection", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -72,5 +78,9 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
+    .testTarget(
+      name: "InspectionTests",
+      dependencies: ["Inspection", "CRMData", "PipelineModel", "Statistics", "_TestSupport"]
+    ),
   ]
 )
