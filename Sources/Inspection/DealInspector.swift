@@ -23,7 +23,7 @@ public enum RiskFlag: String, Codable, CaseIterable, Sendable, Hashable {
 
 /// How `pipecast deals` orders its rows. Every order is descending, ties broken by deal id.
 public enum DealSort: String, Sendable, CaseIterable, Codable {
-  /// By attention value, amount × (P(ever) − P(in period)).
+  /// By attention value, amount × (P(in period | on track) − P(in period)).
   case risk
   /// By amount.
   case value
@@ -73,7 +73,11 @@ public struct InspectedDeal: Encodable, Sendable, Equatable {
   public var expectedValue: Double?
   /// expectedValue / the period's simulated P50 bookings.
   public var shareOfP50: Double?
-  /// amount × (probabilityEver − probabilityInPeriod): the `--sort risk` key.
+  /// P(won within the period) were the deal on track: the same deal just entered its stage.
+  public var probabilityInPeriodOnTrack: Double?
+  /// amount × (probabilityInPeriodOnTrack − probabilityInPeriod): the period's expected bookings
+  /// the deal has lost by its age in stage, which attention could win back; the `--sort risk`
+  /// key. Negative when its age makes a win in the period likelier than for a fresh entry.
   public var attentionValue: Double?
   /// The median win date given a win; nil when beyond the search horizon or never.
   public var modelCloseOn: Day?
@@ -92,6 +96,7 @@ public struct InspectedDeal: Encodable, Sendable, Equatable {
     case stageMedianDays = "stage_median_days", stageP90Days = "stage_p90_days"
     case probabilityInPeriod = "probability_in_period", probabilityEver = "probability_ever"
     case expectedValue = "expected_value", shareOfP50 = "share_of_p50"
+    case probabilityInPeriodOnTrack = "probability_in_period_on_track"
     case attentionValue = "attention_value", modelCloseOn = "model_close_on"
     case crmCloseOn = "crm_close_on", slips, lastActivityOn = "last_activity_on"
     case daysSinceActivity = "days_since_activity", nextStepPlanned = "next_step_planned", flags
@@ -111,6 +116,7 @@ public struct InspectedDeal: Encodable, Sendable, Equatable {
     try c.encode(probabilityEver, forKey: .probabilityEver)
     try c.encode(expectedValue, forKey: .expectedValue)
     try c.encode(shareOfP50, forKey: .shareOfP50)
+    try c.encode(probabilityInPeriodOnTrack, forKey: .probabilityInPeriodOnTrack)
     try c.encode(attentionValue, forKey: .attentionValue)
     try c.encode(modelCloseOn, forKey: .modelCloseOn)
     try c.encode(crmCloseOn, forKey: .crmCloseOn)
@@ -249,7 +255,8 @@ public enum DealInspector {
         dealID: deal.id, stage: folder.currentStage(ofDeal: deal.index) ?? "(none)",
         amount: deal.amount, ownerID: deal.ownerID, forecastCategory: deal.forecastCategory,
         daysInStage: nil, stageMedianDays: nil, stageP90Days: nil, probabilityInPeriod: nil,
-        probabilityEver: nil, expectedValue: nil, shareOfP50: nil, attentionValue: nil,
+        probabilityEver: nil, expectedValue: nil, shareOfP50: nil, probabilityInPeriodOnTrack: nil,
+        attentionValue: nil,
         modelCloseOn: nil, crmCloseOn: deal.expectedCloseOn,
         slips: Self.slips(folder.historyRows(ofDeal: deal.index)), lastActivityOn: nil,
         daysSinceActivity: nil, nextStepPlanned: nil, flags: [])
@@ -269,7 +276,11 @@ public enum DealInspector {
         row.probabilityEver = ever
         row.expectedValue = deal.amount * inPeriod
         if let p50 = periodP50, p50 > 0 { row.shareOfP50 = deal.amount * inPeriod / p50 }
-        row.attentionValue = deal.amount * (ever - inPeriod)
+        var fresh = position
+        fresh.ageDays = 0
+        let onTrack = timing.probabilityOfWin(fresh, inDays: window)
+        row.probabilityInPeriodOnTrack = onTrack
+        row.attentionValue = deal.amount * (onTrack - inPeriod)
         row.modelCloseOn = timing.medianWinDay(position).map { asOf.advanced(by: 1 + $0) }
       } else {
         unplaced += 1

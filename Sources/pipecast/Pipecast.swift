@@ -18,7 +18,7 @@ struct Pipecast: ParsableCommand {
       """,
     version: PipecastVersion.current,
     subcommands: [
-      DemoCommand.self, ValidateCommand.self, GenerateCommand.self, KPIsCommand.self,
+      DemoCommand.self, ValidateCommand.self, GenerateCommand.self, KPIsCommand.self, DealsCommand.self, BridgeCommand.self,
     ]
   )
 }

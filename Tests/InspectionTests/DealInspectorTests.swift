@@ -45,7 +45,9 @@ import Testing
     #expect(abs(r.probabilityEver! - ever) < 2e-4)
     #expect(abs(r.expectedValue! - 100_000 * inPeriod) < 10)
     #expect(abs(r.shareOfP50! - 100_000 * inPeriod / Self.p50) < 1e-4)
-    #expect(abs(r.attentionValue! - 100_000 * (ever - inPeriod)) < 30)
+    let onTrack = Exact.closingWin(age: 0, within: 59)
+    #expect(abs(r.probabilityInPeriodOnTrack! - onTrack) < 1e-4)
+    #expect(abs(r.attentionValue! - 100_000 * (onTrack - inPeriod)) < 20)
     let x = Self.medianDay({ Exact.closingWin(age: 6, within: $0) }, ever: ever)
     #expect(r.modelCloseOn == HandModel.asOf.advanced(by: x))
     #expect(r.crmCloseOn == day("2026-02-20"))
@@ -101,14 +103,16 @@ import Testing
 
   @Test func sortOrders() throws {
     let all = try Self.inspection()
-    let attention = [
-      "D1": 100_000 * (Exact.closingWin(age: 6) - Exact.closingWin(age: 6, within: 59)),
-      "D2": 300_000 * (Exact.closingWin(age: 201) - Exact.closingWin(age: 201, within: 59)),
-      "D3": 50_000 * (Exact.discoveryWin() - Exact.discoveryWin(within: 59)),
-      "D4": 20_000 * (Exact.discoveryWin() - Exact.discoveryWin(within: 59)),
-    ]
-    let byHand = attention.keys.sorted { attention[$0]! > attention[$1]! }
-    #expect(all.sorted(by: .risk).deals.map(\.dealID) == byHand)
+    // Attention = amount × (P(period) at age 0 − P(period) at its age): D2 has lost most
+    // (300k × (0.44 − 0.07)), then D1 (100k × small); D3 and D4 none (memoryless stage: equal up to rounding).
+    let fresh = Exact.closingWin(age: 0, within: 59)
+    let d2 = 300_000 * (fresh - Exact.closingWin(age: 201, within: 59))
+    let d1 = 100_000 * (fresh - Exact.closingWin(age: 6, within: 59))
+    #expect(d2 > d1 && d1 > 0)
+    let risk = all.sorted(by: .risk).deals
+    #expect(risk.prefix(2).map(\.dealID) == ["D2", "D1"])
+    #expect(abs(risk[0].attentionValue! - d2) < 30)
+    #expect(abs(risk[2].attentionValue!) < 1e-6 && abs(risk[3].attentionValue!) < 1e-6)
     #expect(all.sorted(by: .value).deals.map(\.dealID) == ["D2", "D1", "D3", "D4"])
     #expect(all.sorted(by: .probability).deals.first?.dealID == "D1")
     #expect(all.filtered(owners: ["r2"]).deals.map(\.dealID) == ["D2", "D4"])
