@@ -30,9 +30,12 @@ public enum CommitCall {
 
     enum CodingKeys: String, CodingKey {
       case level, key, call, actual, error
-      case bookedToDate = "booked_to_date", commitDeals = "commit_deals"
-      case commitAmount = "commit_amount", commitDealsWon = "commit_deals_won"
-      case commitAmountWon = "commit_amount_won", relativeError = "relative_error"
+      case bookedToDate = "booked_to_date"
+      case commitDeals = "commit_deals"
+      case commitAmount = "commit_amount"
+      case commitDealsWon = "commit_deals_won"
+      case commitAmountWon = "commit_amount_won"
+      case relativeError = "relative_error"
     }
   }
 
@@ -48,7 +51,8 @@ public enum CommitCall {
 
     enum CodingKeys: String, CodingKey {
       case origin, period, rows
-      case periodComplete = "period_complete", categorisedDeals = "categorised_deals"
+      case periodComplete = "period_complete"
+      case categorisedDeals = "categorised_deals"
     }
   }
 
@@ -71,9 +75,11 @@ public enum CommitCall {
 
     var rows: [String: Row] = [:]
     func add(_ owner: String, _ update: (inout Row) -> Void) {
-      var row = rows[owner] ?? Row(
-        level: .rep, key: owner, bookedToDate: 0, commitDeals: 0, commitAmount: 0, call: 0,
-        actual: 0, commitDealsWon: 0, commitAmountWon: 0, error: 0, relativeError: nil)
+      var row =
+        rows[owner]
+        ?? Row(
+          level: .rep, key: owner, bookedToDate: 0, commitDeals: 0, commitAmount: 0, call: 0,
+          actual: 0, commitDealsWon: 0, commitAmountWon: 0, error: 0, relativeError: nil)
       update(&row)
       rows[owner] = row
     }
@@ -83,7 +89,9 @@ public enum CommitCall {
     for d in atOrigin.deals {
       switch d.status {
       case .won:
-        if let c = d.closedOn?.day, period.contains(c) { add(d.ownerID) { $0.bookedToDate += d.amount } }
+        if let c = d.closedOn?.day, period.contains(c) {
+          add(d.ownerID) { $0.bookedToDate += d.amount }
+        }
       case .lost: break
       case .open:
         if d.forecastCategory != nil { categorised += 1 }
@@ -92,7 +100,8 @@ public enum CommitCall {
         let counts = close.map { period.contains($0) || (current && $0 <= origin) } ?? current
         guard counts else { continue }
         let final = finalByID[d.id]
-        let wonInPeriod = final?.status == .won && final?.closedOn.map { period.contains($0.day) } == true
+        let wonInPeriod =
+          final?.status == .won && final?.closedOn.map { period.contains($0.day) } == true
         add(d.ownerID) {
           $0.commitDeals += 1
           $0.commitAmount += d.amount
@@ -128,9 +137,11 @@ public enum CommitCall {
     for i in repRows.indices {
       finish(&repRows[i])
       let name = team[repRows[i].key] ?? "(none)"
-      var t = teamRows[name] ?? Row(
-        level: .team, key: name, bookedToDate: 0, commitDeals: 0, commitAmount: 0, call: 0,
-        actual: 0, commitDealsWon: 0, commitAmountWon: 0, error: 0, relativeError: nil)
+      var t =
+        teamRows[name]
+        ?? Row(
+          level: .team, key: name, bookedToDate: 0, commitDeals: 0, commitAmount: 0, call: 0,
+          actual: 0, commitDealsWon: 0, commitAmountWon: 0, error: 0, relativeError: nil)
       accumulate(&t, repRows[i])
       teamRows[name] = t
       accumulate(&company, repRows[i])

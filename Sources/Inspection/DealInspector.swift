@@ -91,15 +91,26 @@ public struct InspectedDeal: Encodable, Sendable, Equatable {
   public var flags: [RiskFlag]
 
   enum CodingKeys: String, CodingKey {
-    case dealID = "deal_id", stage, amount, ownerID = "owner_id"
-    case forecastCategory = "forecast_category", daysInStage = "days_in_stage"
-    case stageMedianDays = "stage_median_days", stageP90Days = "stage_p90_days"
-    case probabilityInPeriod = "probability_in_period", probabilityEver = "probability_ever"
-    case expectedValue = "expected_value", shareOfP50 = "share_of_p50"
+    case dealID = "deal_id"
+    case stage, amount
+    case ownerID = "owner_id"
+    case forecastCategory = "forecast_category"
+    case daysInStage = "days_in_stage"
+    case stageMedianDays = "stage_median_days"
+    case stageP90Days = "stage_p90_days"
+    case probabilityInPeriod = "probability_in_period"
+    case probabilityEver = "probability_ever"
+    case expectedValue = "expected_value"
+    case shareOfP50 = "share_of_p50"
     case probabilityInPeriodOnTrack = "probability_in_period_on_track"
-    case attentionValue = "attention_value", modelCloseOn = "model_close_on"
-    case crmCloseOn = "crm_close_on", slips, lastActivityOn = "last_activity_on"
-    case daysSinceActivity = "days_since_activity", nextStepPlanned = "next_step_planned", flags
+    case attentionValue = "attention_value"
+    case modelCloseOn = "model_close_on"
+    case crmCloseOn = "crm_close_on"
+    case slips
+    case lastActivityOn = "last_activity_on"
+    case daysSinceActivity = "days_since_activity"
+    case nextStepPlanned = "next_step_planned"
+    case flags
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -146,8 +157,10 @@ public struct FlagThresholds: Encodable, Sendable, Equatable {
   public var lowProbability: Double
 
   enum CodingKeys: String, CodingKey {
-    case quietDays = "quiet_days", slipsForFlag = "slips_for_flag"
-    case largeAmount = "large_amount", lowProbability = "low_probability"
+    case quietDays = "quiet_days"
+    case slipsForFlag = "slips_for_flag"
+    case largeAmount = "large_amount"
+    case lowProbability = "low_probability"
   }
 }
 
@@ -162,7 +175,10 @@ public struct DealInspection: Encodable, Sendable, Equatable {
   public var notes: [String]
 
   enum CodingKeys: String, CodingKey {
-    case asOf = "as_of", period, periodP50 = "period_p50", thresholds, deals, notes
+    case asOf = "as_of"
+    case period
+    case periodP50 = "period_p50"
+    case thresholds, deals, notes
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -242,7 +258,8 @@ public enum DealInspector {
     var notes: [String] = []
 
     let amounts = open.map(\.amount).sorted()
-    let large = options.largeAmount
+    let large =
+      options.largeAmount
       ?? Self.quantile(sorted: amounts, options.largeAmountQuantile)
     let thresholds = FlagThresholds(
       quietDays: options.quietDays, slipsForFlag: options.slipsForFlag, largeAmount: large,
@@ -304,7 +321,8 @@ public enum DealInspector {
       notes.append("\(unplaced) open deals have no stage the model knows: no probabilities.")
     }
     if activity == nil {
-      notes.append("no activities.csv: days since activity, gone_quiet and next steps not computed.")
+      notes.append(
+        "no activities.csv: days since activity, gone_quiet and next steps not computed.")
     } else if activity?.plannedAvailable == false {
       notes.append(
         "no planned activities in this view (the export has none, or --as-of is before the export "

@@ -40,7 +40,10 @@ public struct BridgeMover: Codable, Sendable, Equatable {
   /// What happened, in plain words ("Proposal → Negotiation", "lost on 2026-01-12").
   public var detail: String
 
-  enum CodingKeys: String, CodingKey { case dealID = "deal_id", change, detail }
+  enum CodingKeys: String, CodingKey {
+    case dealID = "deal_id"
+    case change, detail
+  }
 }
 
 /// One step of the waterfall: how many deals it touched, the change, and the top movers.
@@ -62,7 +65,11 @@ public struct BridgeEnd: Codable, Sendable, Equatable {
   public var expected: Double
 
   enum CodingKeys: String, CodingKey {
-    case asOf = "as_of", booked, openPipeline = "open_pipeline", openDeals = "open_deals", expected
+    case asOf = "as_of"
+    case booked
+    case openPipeline = "open_pipeline"
+    case openDeals = "open_deals"
+    case expected
   }
 }
 
@@ -101,11 +108,14 @@ public enum ForecastBridge {
   /// Fits the model at both dates (each on its own point-in-time view) and bridges them.
   /// - Parameter folder: the whole export; `from` < `to` ≤ its as-of.
   public static func compute(
-    folder: CRMFolder, from: Day, to: Day, period: Period, fitter: PipelineFitter = PipelineFitter(),
+    folder: CRMFolder, from: Day, to: Day, period: Period,
+    fitter: PipelineFitter = PipelineFitter(),
     top: Int = 5
   ) throws -> BridgeReport {
     guard from < to else { throw InspectionError.datesOutOfOrder(from: from, to: to) }
-    guard to <= folder.asOf else { throw InspectionError.dateAfterExport(date: to, export: folder.asOf) }
+    guard to <= folder.asOf else {
+      throw InspectionError.dateAfterExport(date: to, export: folder.asOf)
+    }
     let before = folder.asOf(from)
     let after = folder.asOf(to)
     let modelBefore = try fitter.fit(folder: before)
@@ -146,7 +156,8 @@ public enum ForecastBridge {
       current[j] = s
       values[j] = contexts[modelSlot].value(s, period: period)
     }
-    let startEnd = Self.end(current.compactMap { $0 }, asOf: before.asOf, context: &contexts[0], period: period)
+    let startEnd = Self.end(
+      current.compactMap { $0 }, asOf: before.asOf, context: &contexts[0], period: period)
 
     // Whole-deal categories for deals open at `from`.
     var category = [BridgeCategory?](repeating: nil, count: newStates.count)
@@ -178,7 +189,9 @@ public enum ForecastBridge {
         count += 1
         movers.append(BridgeMover(dealID: state.id, change: delta, detail: text))
       }
-      movers.sort { abs($0.change) != abs($1.change) ? abs($0.change) > abs($1.change) : $0.dealID < $1.dealID }
+      movers.sort {
+        abs($0.change) != abs($1.change) ? abs($0.change) > abs($1.change) : $0.dealID < $1.dealID
+      }
       steps.append(
         BridgeStep(
           category: c, label: c.label, count: count, change: total,
@@ -191,13 +204,17 @@ public enum ForecastBridge {
       guard category[j] == nil, var s = current[j], s.status == .open else { return nil }
       let ageBefore = s.ageDays
       s.asOf = after.asOf
-      return (s, "\(s.stageName ?? "(no stage)"), \(Self.days(ageBefore)) → \(Self.days(s.ageDays)) days in stage")
+      return (
+        s,
+        "\(s.stageName ?? "(no stage)"), \(Self.days(ageBefore)) → \(Self.days(s.ageDays)) days in stage"
+      )
     }
     step(.stageMoves) { j in
       guard category[j] == nil, var s = current[j], s.status == .open else { return nil }
       let n = newStates[j]
       guard s.stageName != n.stageName || s.stageEnteredOn != n.stageEnteredOn else { return nil }
-      let text = s.stageName == n.stageName
+      let text =
+        s.stageName == n.stageName
         ? "re-entered \(n.stageName ?? "(no stage)") on \(n.stageEnteredOn?.day.description ?? "?")"
         : "\(s.stageName ?? "(no stage)") → \(n.stageName ?? "(no stage)")"
       s.stageName = n.stageName
@@ -222,7 +239,8 @@ public enum ForecastBridge {
     }
     step(.newDeals) { j in category[j] == .newDeals ? (newStates[j], detail[j]) : nil }
     // Every deal is now in its `to` state (checked in debug builds); switch the model.
-    assert(newStates.indices.allSatisfy { j in current[j]?.sameValueState(as: newStates[j]) ?? false })
+    assert(
+      newStates.indices.allSatisfy { j in current[j]?.sameValueState(as: newStates[j]) ?? false })
     modelSlot = 1
     step(.modelRefit) { j in
       let s = newStates[j]
@@ -238,13 +256,17 @@ public enum ForecastBridge {
         + "above it (interactions go to the later line), so the lines sum to the total.",
     ]
     let unplaced = newStates.filter { $0.status == .open && $0.stageName == nil }.count
-    if unplaced > 0 { notes.append("\(unplaced) open deals at \(after.asOf) have no known stage: valued 0.") }
+    if unplaced > 0 {
+      notes.append("\(unplaced) open deals at \(after.asOf) have no known stage: valued 0.")
+    }
     return BridgeReport(
       period: period, start: startEnd, end: endEnd, change: endEnd.expected - startEnd.expected,
       steps: steps, notes: notes)
   }
 
-  static func classify(old: BridgeState, new: BridgeState, period: Period) -> (BridgeCategory?, String) {
+  static func classify(old: BridgeState, new: BridgeState, period: Period) -> (
+    BridgeCategory?, String
+  ) {
     func date(_ d: Day?) -> String { d?.description ?? "none" }
     switch new.status {
     case .won:
@@ -264,13 +286,17 @@ public enum ForecastBridge {
         return (.slipped, "CRM close date \(date(old.expectedCloseOn)) → \(d)")
       }
       if !wasIn && isIn {
-        return (.pulledIn, "CRM close date \(date(old.expectedCloseOn)) → \(date(new.expectedCloseOn))")
+        return (
+          .pulledIn, "CRM close date \(date(old.expectedCloseOn)) → \(date(new.expectedCloseOn))"
+        )
       }
       return (nil, "")
     }
   }
 
-  static func end(_ states: [BridgeState], asOf: Day, context: inout Context, period: Period) -> BridgeEnd {
+  static func end(_ states: [BridgeState], asOf: Day, context: inout Context, period: Period)
+    -> BridgeEnd
+  {
     var booked = 0.0
     var open = 0.0
     var count = 0
@@ -283,7 +309,8 @@ public enum ForecastBridge {
         open += context.value(s, period: period)
       }
     }
-    return BridgeEnd(asOf: asOf, booked: booked, openPipeline: open, openDeals: count, expected: booked + open)
+    return BridgeEnd(
+      asOf: asOf, booked: booked, openPipeline: open, openDeals: count, expected: booked + open)
   }
 
   static func describe(_ s: BridgeState) -> String {

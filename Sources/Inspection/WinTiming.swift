@@ -184,7 +184,9 @@ public struct WinTiming {
   /// remaining time, 4 points of equal conditional probability (mass, loss log-odds at the
   /// point's total length). Computed on the log-survival scale, so a deal many medians old keeps
   /// its precision. Stops early once the remaining survival is below 10⁻¹⁴.
-  static func stayPoints(_ stage: FittedStage, ageDays: Double, bins: Int) -> (mass: [Double], eta: [Double]) {
+  static func stayPoints(_ stage: FittedStage, ageDays: Double, bins: Int) -> (
+    mass: [Double], eta: [Double]
+  ) {
     let d = stage.timeInStage.distribution
     let c = stage.lossGivenTime.coefficients
     let k = pointsPerBin
@@ -241,7 +243,9 @@ public struct WinTiming {
   static func makeTables(_ timing: WinTiming, shift: Double) -> ShiftTables {
     let n = timing.model.stages.count
     let h = timing.horizonDays
-    let g = (0..<n).map { nonLost(timing.freshMass[$0], timing.freshEta[$0], shift: shift, bins: h) }
+    let g = (0..<n).map {
+      nonLost(timing.freshMass[$0], timing.freshEta[$0], shift: shift, bins: h)
+    }
     // Largest bin with any mass, per stage (the inner sums stop there).
     let last = g.map { row in (row.lastIndex { $0 > 0 } ?? -1) }
     var c = [[Double]](repeating: [Double](repeating: 0, count: h + 1), count: n)

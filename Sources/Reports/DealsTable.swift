@@ -30,13 +30,14 @@ public enum DealsTable {
       ])
     }
     let t = report.thresholds
-    table.footnotes = [
-      "flags: stalled = days in stage > P90; slipped_repeatedly = close date pushed ≥ \(t.slipsForFlag) times; "
-        + "overdue = CRM close before as-of; gone_quiet = no activity for ≥ \(t.quietDays) days; "
-        + "no_next_step = no planned activity; large_low_probability = amount ≥ "
-        + "\(NumberFormatting.amount(t.largeAmount)) and P(ever) < \(NumberFormatting.percent(t.lowProbability, digits: 0)).",
-      "attention = amount × (P(period) if just entered its stage − P(period)): period value lost to age in stage.",
-    ] + report.notes.map { "note: \($0)" }
+    table.footnotes =
+      [
+        "flags: stalled = days in stage > P90; slipped_repeatedly = close date pushed ≥ \(t.slipsForFlag) times; "
+          + "overdue = CRM close before as-of; gone_quiet = no activity for ≥ \(t.quietDays) days; "
+          + "no_next_step = no planned activity; large_low_probability = amount ≥ "
+          + "\(NumberFormatting.amount(t.largeAmount)) and P(ever) < \(NumberFormatting.percent(t.lowProbability, digits: 0)).",
+        "attention = amount × (P(period) if just entered its stage − P(period)): period value lost to age in stage.",
+      ] + report.notes.map { "note: \($0)" }
     return table.render()
   }
 
@@ -45,7 +46,8 @@ public enum DealsTable {
     var table = TextTable(headers: [
       "deal_id", "stage", "owner_id", "amount", "forecast_category", "days_in_stage",
       "stage_median_days", "stage_p90_days", "probability_in_period", "probability_ever",
-      "expected_value", "share_of_p50", "probability_in_period_on_track", "attention_value", "crm_close_on", "model_close_on",
+      "expected_value", "share_of_p50", "probability_in_period_on_track", "attention_value",
+      "crm_close_on", "model_close_on",
       "slips", "days_since_activity", "next_step_planned", "flags",
     ])
     func number(_ x: Double?) -> String { x.map { String($0) } ?? "" }
@@ -54,7 +56,8 @@ public enum DealsTable {
         d.dealID, d.stage, d.ownerID, String(d.amount), d.forecastCategory?.rawValue ?? "",
         number(d.daysInStage), number(d.stageMedianDays), number(d.stageP90Days),
         number(d.probabilityInPeriod), number(d.probabilityEver), number(d.expectedValue),
-        number(d.shareOfP50), number(d.probabilityInPeriodOnTrack), number(d.attentionValue), d.crmCloseOn?.description ?? "",
+        number(d.shareOfP50), number(d.probabilityInPeriodOnTrack), number(d.attentionValue),
+        d.crmCloseOn?.description ?? "",
         d.modelCloseOn?.description ?? "", String(d.slips),
         d.daysSinceActivity.map(String.init) ?? "", d.nextStepPlanned.map { String($0) } ?? "",
         d.flags.map(\.rawValue).joined(separator: ";"),

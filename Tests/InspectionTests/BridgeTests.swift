@@ -1,9 +1,10 @@
 import CRMData
 import Foundation
-@testable import Inspection
-@testable import PipelineModel
 import Statistics
 import Testing
+
+@testable import Inspection
+@testable import PipelineModel
 
 /// The bridge on a hand-made export (as-of 2026-02-10) between 2026-01-24 and 2026-01-31,
 /// period 2026-Q1, with the hand model before and a refitted one (Closing median 25 d) after.
@@ -19,13 +20,19 @@ import Testing
   //  B8    -                              created 01-27 in Discovery     new deal
   //  B9    won 01-10 (40k)                -                              booked, unchanged
   static var export: CRMFolder {
-    func deal(_ id: String, _ created: String, _ amount: Double, _ status: DealStatus = .open, closed: String? = nil, owner: String = "r1") -> Deal {
+    func deal(
+      _ id: String, _ created: String, _ amount: Double, _ status: DealStatus = .open,
+      closed: String? = nil, owner: String = "r1"
+    ) -> Deal {
       Deal(
         id: id, createdOn: m(created), ownerID: owner, amount: amount, status: status,
         closedOn: closed.map(m))
     }
-    func row(_ id: String, _ on: String, _ stage: String, amount: Double? = nil, close: String? = nil) -> DealHistoryRow {
-      DealHistoryRow(dealID: id, changedOn: m(on), stage: stage, amount: amount, expectedCloseOn: close.map(m))
+    func row(
+      _ id: String, _ on: String, _ stage: String, amount: Double? = nil, close: String? = nil
+    ) -> DealHistoryRow {
+      DealHistoryRow(
+        dealID: id, changedOn: m(on), stage: stage, amount: amount, expectedCloseOn: close.map(m))
     }
     let deals = [
       deal("B1", "2026-01-02", 80_000, .won, closed: "2026-01-28"),
@@ -95,7 +102,10 @@ import Testing
     #expect(r.end.openDeals == 6)
     // B7 alone, by hand: Closing since 01-04, 21 days in stage at the end of 01-24 (28 at the
     // end of 01-31); window 01-25…03-31 = 66 days (then 59); closed form of the Closing stage.
-    let b7 = try #require(try Self.report(top: 100).steps.first { $0.category == .timePassing }?.movers.first { $0.dealID == "B7" })
+    let b7 = try #require(
+      try Self.report(top: 100).steps.first { $0.category == .timePassing }?.movers.first {
+        $0.dealID == "B7"
+      })
     let before = 25_000 * Exact.closingWin(age: 21, within: 66)
     let after = 25_000 * Exact.closingWin(age: 28, within: 59)
     #expect(abs(b7.change - (after - before)) < 5)
@@ -139,7 +149,8 @@ import Testing
   }
 
   @Test func datesMustBeInOrder() {
-    #expect(throws: InspectionError.datesOutOfOrder(from: day("2026-01-31"), to: day("2026-01-24"))) {
+    #expect(throws: InspectionError.datesOutOfOrder(from: day("2026-01-31"), to: day("2026-01-24")))
+    {
       try ForecastBridge.compute(
         before: Self.export.asOf(day("2026-01-31")), modelBefore: HandModel.model,
         after: Self.export.asOf(day("2026-01-24")), modelAfter: HandModel.model,

@@ -1,8 +1,9 @@
 import CRMData
 import Foundation
-@testable import Inspection
 import PipelineModel
 import Testing
+
+@testable import Inspection
 
 /// Every column of `pipecast deals` on the hand-made pipeline (Fixtures.swift), as-of
 /// 2026-01-31, period 2026-Q1: the window is days 0..<59 after as-of (Feb 1 – Mar 31).
@@ -78,7 +79,10 @@ import Testing
     #expect(r.forecastCategory == .bestCase)
     // Large: the P80 of the open amounts 20k, 50k, 100k, 300k is 100k + 0.4 · 200k = 180k.
     #expect(abs(try Self.inspection().thresholds.largeAmount - 180_000) < 1e-6)
-    #expect(r.flags == [.stalled, .slippedRepeatedly, .overdue, .goneQuiet, .noNextStep, .largeLowProbability])
+    #expect(
+      r.flags == [
+        .stalled, .slippedRepeatedly, .overdue, .goneQuiet, .noNextStep, .largeLowProbability,
+      ])
   }
 
   @Test func discoveryDeals() throws {

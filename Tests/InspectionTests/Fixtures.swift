@@ -1,7 +1,8 @@
 import CRMData
 import Foundation
-@testable import PipelineModel
 import Statistics
+
+@testable import PipelineModel
 
 func m(_ text: String) -> Moment { Moment(text)! }
 func day(_ text: String) -> Day { Day(text)! }
@@ -17,7 +18,9 @@ func makeFolder(
   let sorted = history?.enumerated().sorted { a, b in
     let (da, db) = (order[a.element.dealID]!, order[b.element.dealID]!)
     if da != db { return da < db }
-    if a.element.changedOn != b.element.changedOn { return a.element.changedOn < b.element.changedOn }
+    if a.element.changedOn != b.element.changedOn {
+      return a.element.changedOn < b.element.changedOn
+    }
     return a.offset < b.offset
   }.map(\.element)
   var ranges = [Range<Int>](repeating: 0..<0, count: deals.count)
@@ -162,14 +165,28 @@ enum HandModel {
         closedOn: m("2026-01-12")),
     ]
     let history = [
-      DealHistoryRow(dealID: "D1", changedOn: m("2026-01-05"), stage: "Discovery", expectedCloseOn: m("2026-02-15")),
-      DealHistoryRow(dealID: "D1", changedOn: m("2026-01-26"), stage: "Closing", expectedCloseOn: m("2026-02-20")),
-      DealHistoryRow(dealID: "D2", changedOn: m("2025-06-01"), stage: "Discovery", expectedCloseOn: m("2025-08-31")),
+      DealHistoryRow(
+        dealID: "D1", changedOn: m("2026-01-05"), stage: "Discovery",
+        expectedCloseOn: m("2026-02-15")),
+      DealHistoryRow(
+        dealID: "D1", changedOn: m("2026-01-26"), stage: "Closing", expectedCloseOn: m("2026-02-20")
+      ),
+      DealHistoryRow(
+        dealID: "D2", changedOn: m("2025-06-01"), stage: "Discovery",
+        expectedCloseOn: m("2025-08-31")),
       DealHistoryRow(dealID: "D2", changedOn: m("2025-07-15"), stage: "Closing"),
-      DealHistoryRow(dealID: "D2", changedOn: m("2025-09-01"), stage: "Closing", expectedCloseOn: m("2025-10-31")),
-      DealHistoryRow(dealID: "D2", changedOn: m("2025-11-01"), stage: "Closing", expectedCloseOn: m("2025-12-31")),
-      DealHistoryRow(dealID: "D2", changedOn: m("2026-01-01"), stage: "Closing", expectedCloseOn: m("2026-01-15")),
-      DealHistoryRow(dealID: "D3", changedOn: m("2026-01-20"), stage: "Discovery", expectedCloseOn: m("2026-03-31")),
+      DealHistoryRow(
+        dealID: "D2", changedOn: m("2025-09-01"), stage: "Closing", expectedCloseOn: m("2025-10-31")
+      ),
+      DealHistoryRow(
+        dealID: "D2", changedOn: m("2025-11-01"), stage: "Closing", expectedCloseOn: m("2025-12-31")
+      ),
+      DealHistoryRow(
+        dealID: "D2", changedOn: m("2026-01-01"), stage: "Closing", expectedCloseOn: m("2026-01-15")
+      ),
+      DealHistoryRow(
+        dealID: "D3", changedOn: m("2026-01-20"), stage: "Discovery",
+        expectedCloseOn: m("2026-03-31")),
       DealHistoryRow(dealID: "D4", changedOn: m("2025-12-15"), stage: "Discovery"),
       DealHistoryRow(dealID: "D5", changedOn: m("2025-12-01"), stage: "Closing"),
       DealHistoryRow(dealID: "D5", changedOn: m("2026-01-10"), stage: "Won"),

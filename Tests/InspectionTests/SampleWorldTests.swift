@@ -1,8 +1,9 @@
 import CRMData
 import Foundation
-@testable import Inspection
 import PipelineModel
 import Testing
+
+@testable import Inspection
 
 /// The sample world (Samples/demo-crm, export 2025-12-31, period 2026-Q1): the top ten of
 /// `pipecast deals --sort risk` are printed with their flags, and every flag is checked
@@ -44,7 +45,9 @@ import Testing
       #expect(
         d.flags.contains(.largeLowProbability)
           == (d.amount >= t.largeAmount && (d.probabilityEver ?? 1) < t.lowProbability))
-      if let days = d.daysSinceActivity, days >= t.quietDays { #expect(d.flags.contains(.goneQuiet)) }
+      if let days = d.daysSinceActivity, days >= t.quietDays {
+        #expect(d.flags.contains(.goneQuiet))
+      }
     }
     // Attention is the period value lost to age: every one of the ten is old for its stage.
     #expect(top.filter { $0.flags.contains(.stalled) }.count >= 5)

@@ -1,8 +1,9 @@
 import CRMData
 import Foundation
-@testable import Inspection
 import PipelineModel
 import Testing
+
+@testable import Inspection
 
 @Suite struct WinTimingTests {
   @Test(arguments: [0.0, 6, 20, 201])

@@ -43,8 +43,12 @@ struct BridgeCommand: ParsableCommand {
   @OptionGroup var outputOptions: OutputOptions
 
   func validate() throws {
-    guard Day(from) != nil else { throw ValidationError("--from '\(from)' is not a date; expected YYYY-MM-DD") }
-    guard Day(to) != nil else { throw ValidationError("--to '\(to)' is not a date; expected YYYY-MM-DD") }
+    guard Day(from) != nil else {
+      throw ValidationError("--from '\(from)' is not a date; expected YYYY-MM-DD")
+    }
+    guard Day(to) != nil else {
+      throw ValidationError("--to '\(to)' is not a date; expected YYYY-MM-DD")
+    }
     guard FiscalCalendar(startMonth: fiscalYearStart) != nil else {
       throw ValidationError("--fiscal-year-start must be a month from 01 to 12")
     }

@@ -27,7 +27,8 @@ struct DealsCommand: ParsableCommand {
   @OptionGroup var outputOptions: OutputOptions
   @OptionGroup var runOptions: RunOptions
 
-  @Option(name: .long, help: "The period, YYYY-Qn or YYYY-MM. Default: the quarter after as-of's end.")
+  @Option(
+    name: .long, help: "The period, YYYY-Qn or YYYY-MM. Default: the quarter after as-of's end.")
   var period: String?
 
   @Option(name: .long, help: "Only deals owned by this rep.")
@@ -42,16 +43,22 @@ struct DealsCommand: ParsableCommand {
   @Option(name: .long, help: "Show at most this many deals.")
   var limit: Int?
 
-  @Option(name: .customLong("quiet-days"), help: "gone_quiet after this many days without activity.")
+  @Option(
+    name: .customLong("quiet-days"), help: "gone_quiet after this many days without activity.")
   var quietDays: Int = 21
 
-  @Option(name: .customLong("slips-for-flag"), help: "slipped_repeatedly from this many close-date pushes.")
+  @Option(
+    name: .customLong("slips-for-flag"),
+    help: "slipped_repeatedly from this many close-date pushes.")
   var slipsForFlag: Int = 2
 
-  @Option(name: .customLong("large-amount"), help: "Large deal from this amount (default: P80 of open amounts).")
+  @Option(
+    name: .customLong("large-amount"),
+    help: "Large deal from this amount (default: P80 of open amounts).")
   var largeAmount: Double?
 
-  @Option(name: .customLong("low-probability"), help: "large_low_probability below this P(ever), 0-1.")
+  @Option(
+    name: .customLong("low-probability"), help: "large_low_probability below this P(ever), 0-1.")
   var lowProbability: Double = 0.2
 
   @Option(name: .long, help: "Simulation trials for the period's P50 (0: skip the share of P50).")
@@ -62,7 +69,9 @@ struct DealsCommand: ParsableCommand {
     if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     if quietDays < 1 { throw ValidationError("--quiet-days must be at least 1") }
     if slipsForFlag < 1 { throw ValidationError("--slips-for-flag must be at least 1") }
-    if !(0...1).contains(lowProbability) { throw ValidationError("--low-probability must be in 0...1") }
+    if !(0...1).contains(lowProbability) {
+      throw ValidationError("--low-probability must be in 0...1")
+    }
     if trials < 0 { throw ValidationError("--trials must not be negative") }
   }
 
@@ -96,14 +105,17 @@ struct DealsCommand: ParsableCommand {
     options.lowProbability = lowProbability
     var report: DealInspection
     do {
-      report = try DealInspector.inspect(folder: folder, model: model, options: options, periodP50: p50)
+      report = try DealInspector.inspect(
+        folder: folder, model: model, options: options, periodP50: p50)
     } catch {
       throw UsageError(error.description)
     }
     if let owner { report = report.filtered(owners: [owner]) }
     if let team {
       let members = Set((folder.reps ?? []).filter { $0.team == team }.map(\.id))
-      if members.isEmpty { throw UsageError("--team '\(team)': no rep of reps.csv is in that team") }
+      if members.isEmpty {
+        throw UsageError("--team '\(team)': no rep of reps.csv is in that team")
+      }
       report = report.filtered(owners: members)
     }
     report = report.sorted(by: sort)
