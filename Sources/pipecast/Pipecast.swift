@@ -18,7 +18,8 @@ struct Pipecast: ParsableCommand {
       """,
     version: PipecastVersion.current,
     subcommands: [
-      DemoCommand.self, ValidateCommand.self, GenerateCommand.self, KPIsCommand.self, DealsCommand.self, BridgeCommand.self,
+      DemoCommand.self, ValidateCommand.self, GenerateCommand.self, KPIsCommand.self,
+      DealsCommand.self, BridgeCommand.self,
     ]
   )
 }
