@@ -13,6 +13,8 @@
 //   Simulation     seeded parallel Monte Carlo over a compiled model
 //   Backtest       point-in-time origins, baselines, scores
 //   Scenarios      YAML scenarios, levers, sensitivity, quota planning
+//   Inspection     deal inspection (risk flags, age-conditioned probabilities), forecast bridge,
+//                  forecast-category (commit) scoring
 //   Reports        table / CSV / JSON / HTML+SVG output
 //   pipecast       the executable: argument parsing, I/O, formatting only
 import PackageDescription
@@ -25,6 +27,8 @@ let package = Package(
     .library(name: "PipecastKit", targets: [
       "LinearAlgebra", "CRMData", "Importers", "Statistics", "Synthetic", "PipelineModel", "KPI",
       "Simulation", "Backtest", "Scenarios", "Reports",
+      "LinearAlgebra", "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI",
+      "Simulation", "Backtest", "Scenarios", "Inspection", "Reports",
     ]),
   ],
   dependencies: [
@@ -53,15 +57,21 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]
     ),
+    .target(name: "Inspection", dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation"]),
     .target(
       name: "Reports",
-      dependencies: ["CRMData", "Statistics", "PipelineModel", "KPI", "Simulation", "Backtest", "Scenarios"]
+      dependencies: [
+        "CRMData", "Statistics", "PipelineModel", "KPI", "Simulation", "Backtest", "Scenarios",
+        "Inspection",
+      ]
     ),
     .executableTarget(
       name: "pipecast",
       dependencies: [
         "CRMData", "Importers", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation",
         "Backtest", "Scenarios", "Reports",
+        "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation", "Backtest",
+        "Scenarios", "Inspection", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -76,5 +86,9 @@ let package = Package(
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
     .testTarget(name: "ImportersTests", dependencies: ["Importers", "CRMData", "_TestSupport"]),
     .testTarget(name: "BacktestTests", dependencies: ["Backtest", "CRMData", "Statistics", "Synthetic", "Reports", "_TestSupport"]),
+    .testTarget(
+      name: "InspectionTests",
+      dependencies: ["Inspection", "CRMData", "PipelineModel", "Statistics", "_TestSupport"]
+    ),
   ]
 )
