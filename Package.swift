@@ -72,5 +72,6 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
+    .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Synthetic", "CRMData", "_TestSupport"]),
   ]
 )

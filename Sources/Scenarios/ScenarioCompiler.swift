@@ -138,7 +138,7 @@ public enum ScenarioCompiler {
           a.stageAdvanceAdd = [Double](repeating: 0, count: stageNames.count)
         }
         for i in indices { a.stageAdvanceAdd[i] += adj.value }
-      case .dealSize(let adj): a.dealSizeMultiplier *= adj.value
+      case .dealSize(let adj): a.newDealSizeMultiplier *= adj.value
       case .cycleLength(let adj): a.cycleLengthMultiplier *= adj.value
       }
     }

@@ -177,6 +177,9 @@ extension TrialKernel {
     let skill = rep < ctx.params.repShift.count ? ctx.params.repShift[rep] : 0
     let shift = skill + ramp
     var amount = exp(mu + sigma * rng.normal(z)) * c.wonToAllRatio
+    if created >= leverStart && ctx.adjustments.newDealSizeMultiplier != 1 {
+      amount *= ctx.adjustments.newDealSizeMultiplier
+    }
     if !amount.isFinite { amount = 0 }
     let t = walk(stage: 0, age: 0, logAge: -.infinity, start: created, shift: shift, rng: &rng)
     if t >= 0 {

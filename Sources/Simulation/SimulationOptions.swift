@@ -77,6 +77,9 @@ public struct SimulationAdjustments: Sendable, Equatable {
   public var contactRateSet: Double?
   /// Added to the contact probability after the multiplier (clamped to [0, 1]).
   public var contactRateAdd: Double
+  /// Multiplies the amounts of deals *created* on or after `startDay` (new deals only; the what-if
+  /// `deal_size` lever). `dealSizeMultiplier` instead scales every win dated from `startDay`.
+  public var newDealSizeMultiplier: Double
   /// Reps joining on given days, with ramp-up (see `StaffChange`).
   public var hires: [StaffChange]
   /// Reps leaving on given days (see `StaffChange`).
@@ -87,7 +90,8 @@ public struct SimulationAdjustments: Sendable, Equatable {
     stageAdvanceAdd: [Double] = [], leadVolumeMultiplier: [String: Double] = [:],
     contactRateMultiplier: Double = 1, responseTimeMultiplier: Double = 1,
     outboundMultiplier: Double = 1, extraActiveReps: Int = 0, contactRateSet: Double? = nil,
-    contactRateAdd: Double = 0, hires: [StaffChange] = [], departures: [StaffChange] = []
+    contactRateAdd: Double = 0, newDealSizeMultiplier: Double = 1, hires: [StaffChange] = [],
+    departures: [StaffChange] = []
   ) {
     self.startDay = startDay
     self.dealSizeMultiplier = dealSizeMultiplier
@@ -100,6 +104,7 @@ public struct SimulationAdjustments: Sendable, Equatable {
     self.extraActiveReps = extraActiveReps
     self.contactRateSet = contactRateSet
     self.contactRateAdd = contactRateAdd
+    self.newDealSizeMultiplier = newDealSizeMultiplier
     self.hires = hires
     self.departures = departures
   }
