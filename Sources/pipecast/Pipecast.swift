@@ -19,6 +19,7 @@ struct Pipecast: ParsableCommand {
     version: PipecastVersion.current,
     subcommands: [
       DemoCommand.self, ValidateCommand.self, GenerateCommand.self, KPIsCommand.self,
+      WhatIfCommand.self, QuotaCommand.self,
     ]
   )
 }
