@@ -90,5 +90,6 @@ let package = Package(
       name: "InspectionTests",
       dependencies: ["Inspection", "CRMData", "PipelineModel", "Statistics", "_TestSupport"]
     ),
+    .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Synthetic", "CRMData", "_TestSupport"]),
   ]
 )

@@ -20,7 +20,7 @@ struct Pipecast: ParsableCommand {
     subcommands: [
       DemoCommand.self, ValidateCommand.self, GenerateCommand.self, ImportCommand.self,
       KPIsCommand.self, FitCommand.self, ForecastCommand.self, BacktestCommand.self,
-      DealsCommand.self, BridgeCommand.self,
+      DealsCommand.self, BridgeCommand.self, WhatIfCommand.self, QuotaCommand.self,
     ]
   )
 }
