@@ -42,7 +42,8 @@ public enum FunnelTable {
     ]
     for h in row.incidence {
       var s = NumberFormatting.percent(h.value, digits: digits)
-      if let lo = h.lower, let hi = h.upper {
+      // No win yet (F = 0): Greenwood's variance is 0, so no interval is shown.
+      if let lo = h.lower, let hi = h.upper, hi > lo {
         s += " (\(NumberFormatting.fixed(lo * 100, digits: digits))–\(NumberFormatting.fixed(hi * 100, digits: digits)))"
       }
       c.append(s)

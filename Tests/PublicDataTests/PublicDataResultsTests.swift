@@ -70,7 +70,8 @@ struct PublicDataResultsTests {
       #expect(o.split.actualFromOpenPipeline + o.split.actualFromNewDeals == o.actual, "\(o.period)")
     }
     let s = try #require(result.summary[.pipecast]?.distribution)
-    #expect(s.crps.isFinite && s.crps > 0)
+    let crps = try #require(s.crps)
+    #expect(crps.isFinite && crps > 0)
     let table = BacktestTable.render(result)
     #expect(table.contains("run_rate"))
   }
