@@ -189,7 +189,7 @@ public enum LeadFunnel {
     }
     if outside > 0 {
       notes.append(
-        "\(outside) lead(s) with first contact outside \(options.contactedFrom?.description ?? "the start") … "
+        "\(outside) lead(s) first contacted outside \(options.contactedFrom?.description ?? "the first lead") … "
           + "\(options.contactedThrough?.description ?? "the export date") left out")
     }
     guard !subjects.isEmpty else { throw LeadFunnelError.noLeads }

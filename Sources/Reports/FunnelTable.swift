@@ -9,8 +9,11 @@ public enum FunnelTable {
     let o = result.options
     let groupTitle = o.grouping == .source ? "source" : "first contact"
     var window = ""
-    if o.contactedFrom != nil || o.contactedThrough != nil {
-      window = " first contacted \(o.contactedFrom?.description ?? "…") to \(o.contactedThrough?.description ?? "…")"
+    switch (o.contactedFrom, o.contactedThrough) {
+    case let (from?, through?): window = " first contacted \(from) to \(through)"
+    case let (from?, nil): window = " first contacted from \(from)"
+    case let (nil, through?): window = " first contacted through \(through)"
+    case (nil, nil): break
     }
     var headers = [groupTitle, "leads", "wins", "wins/leads"]
     headers += o.horizons.map { "win by \($0) d (95% CI)" }

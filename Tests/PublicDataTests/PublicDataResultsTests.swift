@@ -148,5 +148,11 @@ struct PublicDataResultsTests {
     #expect(r.rows.map(\.leads).reduce(0, +) == 8000)
     // The May 2018 cohort is followed 168 to 198 days: F(180) is estimable, barely.
     #expect(r.rows.last!.incidence.last!.value != nil)
+    // Wins are recorded from 2017-12-05: the 2018 cohorts (the README's table by origin).
+    let y2018 = try LeadFunnel.analyze(
+      folder: f, options: LeadFunnelOptions(horizons: [30, 90, 180], contactedFrom: Day("2018-01-01")))
+    #expect(y2018.total.leads == 5998)
+    #expect(y2018.total.wins == 781)
+    #expect(y2018.notes.contains { $0.hasPrefix("2002 lead(s) first contacted outside") })
   }
 }
