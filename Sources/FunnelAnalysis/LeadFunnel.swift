@@ -1,5 +1,5 @@
-import Foundation
 import CRMData
+import Foundation
 import Statistics
 
 /// FunnelAnalysis: what happens to leads after first contact, with censoring handled.
@@ -30,7 +30,8 @@ public struct LeadFunnelOptions: Sendable, Codable, Equatable {
   public var contactedThrough: Day?
 
   public init(
-    horizons: [Int] = [30, 90, 180], grouping: LeadGrouping = .source, minimumLeads: Int = 0, level: Double = 0.95,
+    horizons: [Int] = [30, 90, 180], grouping: LeadGrouping = .source, minimumLeads: Int = 0,
+    level: Double = 0.95,
     contactedFrom: Day? = nil, contactedThrough: Day? = nil
   ) {
     self.horizons = horizons
@@ -105,8 +106,12 @@ public enum LeadFunnelError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .noLeads: return "no leads to follow: the folder has no leads.csv, or no lead was first contacted in the window"
-    case .badHorizons(let h): return "horizons must be positive days in ascending order (got \(h.map(String.init).joined(separator: ",")))"
+    case .noLeads:
+      return
+        "no leads to follow: the folder has no leads.csv, or no lead was first contacted in the window"
+    case .badHorizons(let h):
+      return
+        "horizons must be positive days in ascending order (got \(h.map(String.init).joined(separator: ",")))"
     }
   }
 }
@@ -133,7 +138,9 @@ public enum LeadFunnel {
     var cause: Int?
   }
 
-  public static func analyze(folder: CRMFolder, options: LeadFunnelOptions = LeadFunnelOptions()) throws -> LeadFunnelResult {
+  public static func analyze(folder: CRMFolder, options: LeadFunnelOptions = LeadFunnelOptions())
+    throws -> LeadFunnelResult
+  {
     guard let leads = folder.leads, !leads.isEmpty else { throw LeadFunnelError.noLeads }
     guard !options.horizons.isEmpty, options.horizons.allSatisfy({ $0 > 0 }),
       zip(options.horizons, options.horizons.dropFirst()).allSatisfy({ $0 < $1 })
@@ -194,7 +201,8 @@ public enum LeadFunnel {
     }
     guard !subjects.isEmpty else { throw LeadFunnelError.noLeads }
     if clamped > 0 {
-      notes.append("\(clamped) lead(s) exited before their first contact: time to exit set to 0 days")
+      notes.append(
+        "\(clamped) lead(s) exited before their first contact: time to exit set to 0 days")
     }
     if openDeals > 0 {
       notes.append("\(openDeals) lead(s) have a deal still open at the export date: censored there")
@@ -220,22 +228,33 @@ public enum LeadFunnel {
       }
     }
     if !pooled.isEmpty {
-      rows.append(row("other (< \(options.minimumLeads) leads)", pooled.sorted().map { subjects[$0] }, options))
-      notes.append("pooled into \"other (< \(options.minimumLeads) leads)\": \(pooledNames.joined(separator: ", "))")
+      rows.append(
+        row(
+          "other (< \(options.minimumLeads) leads)", pooled.sorted().map { subjects[$0] }, options))
+      notes.append(
+        "pooled into \"other (< \(options.minimumLeads) leads)\": \(pooledNames.joined(separator: ", "))"
+      )
     }
     let total = row("all leads", subjects, options)
     let competing = subjects.contains { $0.cause == 1 }
     if competing {
-      notes.append("lost leads are a competing exit (Aalen–Johansen); no intervals are given for the incidence")
+      notes.append(
+        "lost leads are a competing exit (Aalen–Johansen); no intervals are given for the incidence"
+      )
     } else {
-      notes.append("no lead has a lost exit: F̂ = 1 − Kaplan–Meier, leads without a win censored at the export date \(folder.asOf)")
+      notes.append(
+        "no lead has a lost exit: F̂ = 1 − Kaplan–Meier, leads without a win censored at the export date \(folder.asOf)"
+      )
     }
     return LeadFunnelResult(
-      options: options, exportDate: folder.asOf, estimator: competing ? "aalen-johansen" : "kaplan-meier",
+      options: options, exportDate: folder.asOf,
+      estimator: competing ? "aalen-johansen" : "kaplan-meier",
       total: total, rows: rows, notes: notes)
   }
 
-  static func row(_ name: String, _ subjects: [Subject], _ options: LeadFunnelOptions) -> LeadFunnelRow {
+  static func row(_ name: String, _ subjects: [Subject], _ options: LeadFunnelOptions)
+    -> LeadFunnelRow
+  {
     let durations = subjects.map(\.days)
     let causes = subjects.map(\.cause)
     let wins = causes.filter { $0 == 0 }.count
@@ -277,11 +296,13 @@ public enum LeadFunnel {
       }
     }
     let winDays = subjects.filter { $0.cause == 0 }.map(\.days).sorted()
-    let (nl, nu) = ProportionInterval.jeffreys(successes: Double(wins), trials: Double(n), level: options.level)
+    let (nl, nu) = ProportionInterval.jeffreys(
+      successes: Double(wins), trials: Double(n), level: options.level)
     let censoredTimes = subjects.filter { $0.cause == nil }.map(\.days)
     return LeadFunnelRow(
       group: name, leads: n, wins: wins, losses: losses, censored: n - wins - losses,
-      naiveConversion: Double(wins) / Double(n), naiveLower: nl, naiveUpper: nu, incidence: horizons,
+      naiveConversion: Double(wins) / Double(n), naiveLower: nl, naiveUpper: nu,
+      incidence: horizons,
       incidenceAtEnd: aj.incidence[0].last ?? 0,
       minFollowUpDays: censoredTimes.min() ?? 0, maxFollowUpDays: censoredTimes.max() ?? maxTime,
       medianDaysToWin: median, p90DaysToWin: p90,

@@ -10,22 +10,24 @@ public enum FunnelTable {
     let groupTitle = o.grouping == .source ? "source" : "first contact"
     var window = ""
     switch (o.contactedFrom, o.contactedThrough) {
-    case let (from?, through?): window = " first contacted \(from) to \(through)"
-    case let (from?, nil): window = " first contacted from \(from)"
-    case let (nil, through?): window = " first contacted through \(through)"
+    case (let from?, let through?): window = " first contacted \(from) to \(through)"
+    case (let from?, nil): window = " first contacted from \(from)"
+    case (nil, let through?): window = " first contacted through \(through)"
     case (nil, nil): break
     }
     var headers = [groupTitle, "leads", "wins", "wins/leads"]
     headers += o.horizons.map { "win by \($0) d (95% CI)" }
     headers += ["median d to win", "P90 d to win", "observed median"]
     var table = TextTable(
-      title: "Lead funnel: \(result.total.leads) leads\(window) by \(o.grouping == .source ? "source" : "month of first contact"), "
+      title:
+        "Lead funnel: \(result.total.leads) leads\(window) by \(o.grouping == .source ? "source" : "month of first contact"), "
         + "censored at the export date \(result.exportDate) (\(result.estimator))",
       headers: headers, alignments: [.left] + Array(repeating: .right, count: headers.count - 1))
     for row in result.rows + [result.total] { table.append(cells(row, digits: 1)) }
     table.footnotes.append(
       "wins/leads counts every lead without a win as lost; \"win by N d\" is the cumulative incidence "
-        + "F(N): leads without a win are censored at the export date, not lost (– = no lead followed that long).")
+        + "F(N): leads without a win are censored at the export date, not lost (– = no lead followed that long)."
+    )
     table.footnotes.append(
       "Days to win: median and P90 among leads that win within \(o.horizons.last!) days, from F (censoring-aware); "
         + "\"observed median\" is the plain median over the wins seen.")
@@ -47,12 +49,14 @@ public enum FunnelTable {
       var s = NumberFormatting.percent(h.value, digits: digits)
       // No win yet (F = 0): Greenwood's variance is 0, so no interval is shown.
       if let lo = h.lower, let hi = h.upper, hi > lo {
-        s += " (\(NumberFormatting.fixed(lo * 100, digits: digits))–\(NumberFormatting.fixed(hi * 100, digits: digits)))"
+        s +=
+          " (\(NumberFormatting.fixed(lo * 100, digits: digits))–\(NumberFormatting.fixed(hi * 100, digits: digits)))"
       }
       c.append(s)
     }
     c += [
-      NumberFormatting.fixed(row.medianDaysToWin, digits: 1), NumberFormatting.fixed(row.p90DaysToWin, digits: 1),
+      NumberFormatting.fixed(row.medianDaysToWin, digits: 1),
+      NumberFormatting.fixed(row.p90DaysToWin, digits: 1),
       NumberFormatting.fixed(row.observedMedianDaysToWin, digits: 1),
     ]
     return c

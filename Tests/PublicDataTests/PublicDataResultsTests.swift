@@ -57,17 +57,20 @@ struct PublicDataResultsTests {
       from: f.calendar.period("2017-Q2")!, to: f.calendar.period("2017-Q4")!, trials: 100, seed: 1,
       threads: 2)
     let result = try Backtest(options: options).run(folder: f, forecaster: PipecastForecaster())
-    #expect(result.origins.map(\.asOf) == [Day("2017-03-31")!, Day("2017-06-30")!, Day("2017-09-30")!])
+    #expect(
+      result.origins.map(\.asOf) == [Day("2017-03-31")!, Day("2017-06-30")!, Day("2017-09-30")!])
     #expect(result.origins.map(\.actual) == [3_086_111, 2_982_255, 2_802_496])
     // Run rate is the previous quarter's bookings (2017-Q1 has only March).
     #expect(result.origins.map(\.baselines.runRate) == [1_134_672, 3_086_111, 2_982_255])
     // No year of history: seasonal naive falls back to the run rate; no CRM probabilities.
-    #expect(result.origins.map(\.baselines.seasonalNaive) == result.origins.map(\.baselines.runRate))
+    #expect(
+      result.origins.map(\.baselines.seasonalNaive) == result.origins.map(\.baselines.runRate))
     #expect(result.origins.allSatisfy { $0.baselines.crmWeighted == nil })
     for o in result.origins {
       #expect(o.forecast.mean.isFinite && o.forecast.mean > 0, "\(o.period)")
       #expect(o.forecast.p10 <= o.forecast.p50 && o.forecast.p50 <= o.forecast.p90, "\(o.period)")
-      #expect(o.split.actualFromOpenPipeline + o.split.actualFromNewDeals == o.actual, "\(o.period)")
+      #expect(
+        o.split.actualFromOpenPipeline + o.split.actualFromNewDeals == o.actual, "\(o.period)")
     }
     let s = try #require(result.summary[.pipecast]?.distribution)
     let crps = try #require(s.crps)
@@ -84,10 +87,13 @@ struct PublicDataResultsTests {
     #expect(o.folder.leads?.count == 8000)
     #expect(o.folder.asOf == Day("2018-11-14"))
     // Leads with first contact in 2018-Q1, whose deal was won by the export date.
-    let report = KPIEngine.compute(folder: o.folder, request: KPIRequest(period: o.folder.calendar.period("2018-Q1")!))
+    let report = KPIEngine.compute(
+      folder: o.folder, request: KPIRequest(period: o.folder.calendar.period("2018-Q1")!))
     let channels = try #require(report["lead_channel_performance"])
     #expect(channels.missing == nil)
-    let q1 = o.folder.leads!.filter { $0.createdOn.day >= Day("2018-01-01")! && $0.createdOn.day <= Day("2018-03-31")! }
+    let q1 = o.folder.leads!.filter {
+      $0.createdOn.day >= Day("2018-01-01")! && $0.createdOn.day <= Day("2018-03-31")!
+    }
     let q1Won = q1.filter { $0.dealID != nil }.count
     #expect(channels.value == Double(q1Won) / Double(q1.count))
     #expect(report["win_rate"]?.value == 1)  // only wins are recorded: the win rate means nothing here
@@ -141,7 +147,8 @@ struct PublicDataResultsTests {
 
   @Test func olistFunnelByCohortMonth() throws {
     let f = try PublicData.olist.get().folder
-    let r = try LeadFunnel.analyze(folder: f, options: LeadFunnelOptions(horizons: [30, 90, 180], grouping: .month))
+    let r = try LeadFunnel.analyze(
+      folder: f, options: LeadFunnelOptions(horizons: [30, 90, 180], grouping: .month))
     // First contacts run from 2017-06 to 2018-05.
     #expect(r.rows.first?.group == "2017-06")
     #expect(r.rows.last?.group == "2018-05")
@@ -150,7 +157,8 @@ struct PublicDataResultsTests {
     #expect(r.rows.last!.incidence.last!.value != nil)
     // Wins are recorded from 2017-12-05: the 2018 cohorts (the README's table by origin).
     let y2018 = try LeadFunnel.analyze(
-      folder: f, options: LeadFunnelOptions(horizons: [30, 90, 180], contactedFrom: Day("2018-01-01")))
+      folder: f,
+      options: LeadFunnelOptions(horizons: [30, 90, 180], contactedFrom: Day("2018-01-01")))
     #expect(y2018.total.leads == 5998)
     #expect(y2018.total.wins == 781)
     #expect(y2018.notes.contains { $0.hasPrefix("2002 lead(s) first contacted outside") })

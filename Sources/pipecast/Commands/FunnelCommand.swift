@@ -28,28 +28,44 @@ struct FunnelCommand: ParsableCommand {
   @Option(name: .long, help: "Rows: source or month (of first contact).")
   var by: LeadGrouping = .source
 
-  @Option(name: .long, help: "Days after first contact at which to report the win probability, comma-separated.")
+  @Option(
+    name: .long,
+    help: "Days after first contact at which to report the win probability, comma-separated.")
   var horizons: String = "30,90,180"
 
-  @Option(name: .customLong("min-leads"), help: "Pool groups with fewer leads into one row (0: keep all).")
+  @Option(
+    name: .customLong("min-leads"), help: "Pool groups with fewer leads into one row (0: keep all)."
+  )
   var minLeads: Int = 0
 
-  @Option(name: .customLong("contacted-from"), help: "Only leads first contacted on or after this day (YYYY-MM-DD).")
+  @Option(
+    name: .customLong("contacted-from"),
+    help: "Only leads first contacted on or after this day (YYYY-MM-DD).")
   var contactedFrom: String?
 
-  @Option(name: .customLong("contacted-through"), help: "Only leads first contacted on or before this day (YYYY-MM-DD).")
+  @Option(
+    name: .customLong("contacted-through"),
+    help: "Only leads first contacted on or before this day (YYYY-MM-DD).")
   var contactedThrough: String?
 
   @Option(name: .long, help: "markdown: the table as a Markdown table (with --format table).")
   var style: String = "text"
 
   func validate() throws {
-    guard parsedHorizons != nil else { throw ValidationError("--horizons must be positive whole days, ascending, e.g. 30,90,180") }
-    guard minLeads >= 0 else { throw ValidationError("--min-leads must be 0 or more") }
-    for (flag, value) in [("--contacted-from", contactedFrom), ("--contacted-through", contactedThrough)] {
-      if let value, Day(value) == nil { throw ValidationError("\(flag) '\(value)' is not a date; expected YYYY-MM-DD") }
+    guard parsedHorizons != nil else {
+      throw ValidationError("--horizons must be positive whole days, ascending, e.g. 30,90,180")
     }
-    guard style == "text" || style == "markdown" else { throw ValidationError("--style must be text or markdown") }
+    guard minLeads >= 0 else { throw ValidationError("--min-leads must be 0 or more") }
+    for (flag, value) in [
+      ("--contacted-from", contactedFrom), ("--contacted-through", contactedThrough),
+    ] {
+      if let value, Day(value) == nil {
+        throw ValidationError("\(flag) '\(value)' is not a date; expected YYYY-MM-DD")
+      }
+    }
+    guard style == "text" || style == "markdown" else {
+      throw ValidationError("--style must be text or markdown")
+    }
   }
 
   var parsedHorizons: [Int]? {
@@ -67,7 +83,8 @@ struct FunnelCommand: ParsableCommand {
         folder: loaded.folder,
         options: LeadFunnelOptions(
           horizons: parsedHorizons!, grouping: by, minimumLeads: minLeads,
-          contactedFrom: contactedFrom.flatMap { Day($0) }, contactedThrough: contactedThrough.flatMap { Day($0) }))
+          contactedFrom: contactedFrom.flatMap { Day($0) },
+          contactedThrough: contactedThrough.flatMap { Day($0) }))
     } catch let error as LeadFunnelError {
       switch error {
       case .noLeads: throw DataError(error.description)
@@ -78,7 +95,8 @@ struct FunnelCommand: ParsableCommand {
     case .json: try outputOptions.emit(try JSONOutput.encode(result))
     case .csv: try outputOptions.emit(FunnelTable.table(result).renderCSV())
     case .table:
-      try outputOptions.emit(style == "markdown" ? FunnelTable.markdown(result) : FunnelTable.render(result))
+      try outputOptions.emit(
+        style == "markdown" ? FunnelTable.markdown(result) : FunnelTable.render(result))
     }
   }
 }
