@@ -12,6 +12,7 @@
 //   KPI            the KPI catalogue
 //   Simulation     seeded parallel Monte Carlo over a compiled model
 //   Backtest       point-in-time origins, baselines, scores
+//   FunnelAnalysis lead funnel: conversion and time to win with censoring (`pipecast funnel`)
 //   Scenarios      YAML scenarios, levers, sensitivity, quota planning
 //   Inspection     deal inspection (risk flags, age-conditioned probabilities), forecast bridge,
 //                  forecast-category (commit) scoring
@@ -26,9 +27,7 @@ let package = Package(
     .executable(name: "pipecast", targets: ["pipecast"]),
     .library(name: "PipecastKit", targets: [
       "LinearAlgebra", "CRMData", "Importers", "Statistics", "Synthetic", "PipelineModel", "KPI",
-      "Simulation", "Backtest", "Scenarios", "Reports",
-      "LinearAlgebra", "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI",
-      "Simulation", "Backtest", "Scenarios", "Inspection", "Reports",
+      "Simulation", "Backtest", "FunnelAnalysis", "Scenarios", "Inspection", "Reports",
     ]),
   ],
   dependencies: [
@@ -50,6 +49,7 @@ let package = Package(
     .target(name: "KPI", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
     .target(name: "Simulation", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
     .target(name: "Backtest", dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation"]),
+    .target(name: "FunnelAnalysis", dependencies: ["CRMData", "Statistics"]),
     .target(
       name: "Scenarios",
       dependencies: [
@@ -61,17 +61,15 @@ let package = Package(
     .target(
       name: "Reports",
       dependencies: [
-        "CRMData", "Statistics", "PipelineModel", "KPI", "Simulation", "Backtest", "Scenarios",
-        "Inspection",
+        "CRMData", "Statistics", "PipelineModel", "KPI", "Simulation", "Backtest", "FunnelAnalysis",
+        "Scenarios", "Inspection",
       ]
     ),
     .executableTarget(
       name: "pipecast",
       dependencies: [
         "CRMData", "Importers", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation",
-        "Backtest", "Scenarios", "Reports",
-        "CRMData", "Statistics", "Synthetic", "PipelineModel", "KPI", "Simulation", "Backtest",
-        "Scenarios", "Inspection", "Reports",
+        "Backtest", "FunnelAnalysis", "Scenarios", "Inspection", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -85,6 +83,13 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
     .testTarget(name: "ImportersTests", dependencies: ["Importers", "CRMData", "_TestSupport"]),
+    .testTarget(
+      name: "PublicDataTests",
+      dependencies: [
+        "Importers", "CRMData", "KPI", "PipelineModel", "Backtest", "Statistics", "FunnelAnalysis", "Reports",
+        "_TestSupport",
+      ]
+    ),
     .testTarget(name: "BacktestTests", dependencies: ["Backtest", "CRMData", "Statistics", "Synthetic", "Reports", "_TestSupport"]),
     .testTarget(
       name: "InspectionTests",
