@@ -48,7 +48,7 @@ let package = Package(
     .target(name: "PipelineModel", dependencies: ["CRMData", "Statistics", "LinearAlgebra"]),
     .target(name: "KPI", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
     .target(name: "Simulation", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
-    .target(name: "Backtest", dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation"]),
+    .target(name: "Backtest", dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation", "Inspection"]),
     .target(name: "FunnelAnalysis", dependencies: ["CRMData", "Statistics"]),
     .target(
       name: "Scenarios",

@@ -91,6 +91,8 @@ public struct BacktestResult: Sendable, Equatable, Encodable {
   public var calibration: CalibrationReport
   /// Skipped origins, fall-backs and the forecaster's notes (each once, in origin order).
   public var notes: [String]
+  /// The reps' commit call on the same origins (nil without forecast categories).
+  public var commitCalls: CommitCallScores?
 
   init(options: BacktestOptions, runs: [OriginRun], folder: CRMFolder, notes: [String]) {
     settings = Settings(
@@ -133,10 +135,12 @@ public struct BacktestResult: Sendable, Equatable, Encodable {
       all.append(n)
     }
     self.notes = all
+    commitCalls = CommitCallScores(folder: folder, origins: runs.map(\.origin))
   }
 
   enum CodingKeys: String, CodingKey {
     case settings, origins, summary, ranking, calibration, notes
+    case commitCalls = "commit_calls"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -150,6 +154,7 @@ public struct BacktestResult: Sendable, Equatable, Encodable {
     try c.encode(ranking.map(\.rawValue), forKey: .ranking)
     try c.encode(calibration, forKey: .calibration)
     try c.encode(notes, forKey: .notes)
+    try c.encodeIfPresent(commitCalls, forKey: .commitCalls)
   }
 }
 

@@ -139,10 +139,32 @@ public enum BacktestTable {
   }
 
   /// All four tables and the notes, as `--format table` prints them.
+  /// The reps' commit call over the same origins, next to Pipecast's company score.
+  public static func commitCalls(_ result: BacktestResult) -> TextTable? {
+    guard let calls = result.commitCalls else { return nil }
+    var table = TextTable(
+      title: "Reps' commit call on the same origins (won so far + open commit deals)",
+      headers: ["level", "key", "origins", "call", "actual", "WAPE", "bias"])
+    table.alignments[1] = .left
+    for row in calls.rows {
+      table.append([
+        row.level, row.key, String(row.origins), NumberFormatting.amount(row.call),
+        NumberFormatting.amount(row.actual), NumberFormatting.percent(row.wape),
+        NumberFormatting.percent(row.bias),
+      ])
+    }
+    let pipecast = result.summary[.pipecast]?.point
+    table.footnotes = [
+      "Pipecast (company, same origins): WAPE \(NumberFormatting.percent(pipecast?.wape)), bias \(NumberFormatting.percent(pipecast?.biasShare))"
+    ]
+    return table
+  }
+
   public static func render(_ result: BacktestResult) -> String {
     var out =
       origins(result).render() + "\n" + summary(result).render() + "\n"
       + split(result).render() + "\n" + calibration(result).render()
+    if let calls = commitCalls(result) { out += "\n" + calls.render() }
     if !result.notes.isEmpty {
       out += "\n" + result.notes.map { "note: \($0)" }.joined(separator: "\n") + "\n"
     }
