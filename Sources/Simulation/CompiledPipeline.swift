@@ -136,7 +136,17 @@ struct CompiledPipeline: Sendable {
   let renewalGroup: Int32
   let noneGroup: Int32
   /// Multiplier of new deals' drawn amounts (won deals are larger than closed deals on average).
+  /// Used only without `model.newDeals` (whose amounts are fitted on won deals already).
   let wonToAllRatio: Double
+  /// With `model.newDeals`: per origin (lead, outbound, expansion, renewal), the cumulative
+  /// entry-stage shares over the model's stages (last entry 2); empty = the first stage.
+  let originEntry: [[Double]]
+  /// Stay-length factor of each `model.dealSize.bySegment` segment (1 without `newDeals`).
+  let segmentTimeFactor: [Double]
+  /// Scheduled renewal openings: days after the end of as-of (day d after as-of → d − 1), and
+  /// the share of due anniversaries that open. Empty: renewals at the flat rate.
+  let renewalOpenDays: [Double]
+  let renewalOpenShare: Double
   let notes: [String]
 
   init(
@@ -267,6 +277,34 @@ struct CompiledPipeline: Sendable {
     renewalGroup = options.groupBy == .source ? group("renewal") : none
     let ratio = model.dealSize.wonToAllRatio
     wonToAllRatio = ratio.isFinite && ratio > 0 ? ratio : 1
+    if let nd = model.newDeals {
+      originEntry = NewDealModel.originNames.map { name in
+        guard let o = nd.origin(name), o.entryStageShares.count == n else { return [] }
+        let total = o.entryStageShares.reduce(0) { $0 + max(0, $1) }
+        guard total > 0, total.isFinite else { return [] }
+        var cumulative = 0.0
+        return o.entryStageShares.enumerated().map { (i, x) in
+          cumulative += max(0, x) / total
+          return i == n - 1 ? 2 : cumulative
+        }
+      }
+      segmentTimeFactor = segments.map { g in
+        let f = nd.timeFactor(segment: g.key)
+        return f.isFinite && f > 0 ? f : 1
+      }
+      if let schedule = nd.renewalSchedule, schedule.openShare > 0 {
+        renewalOpenDays = schedule.upcomingOpenDays.map { Double($0 - 1) }.filter { $0 >= 0 && $0 < Double(horizon) }
+        renewalOpenShare = min(1, schedule.openShare)
+      } else {
+        renewalOpenDays = []
+        renewalOpenShare = 0
+      }
+    } else {
+      originEntry = []
+      segmentTimeFactor = segments.map { _ in 1 }
+      renewalOpenDays = []
+      renewalOpenShare = 0
+    }
 
     if options.scope == .all {
       if model.leadFunnel == nil { notes.append("No lead funnel model: deals from new leads not simulated.") }
