@@ -127,6 +127,26 @@ extension TrialKernel {
     let outboundOrigin = byOrigin ? 1 : -1
     let expansionOrigin = byOrigin ? 2 : -1
     let renewalOrigin = byOrigin ? 3 : -1
+    // Qualified leads still without a deal at as-of: a deal with the conversion probability
+    // given none came in `age` days, c·S(age) / (1 − c + c·S(age)), after the rest of the lag.
+    if byOrigin, let funnel = c.model.leadFunnel, let pending = c.model.newDeals?.pendingLeads,
+      !pending.isEmpty, let lag = p.lag
+    {
+      let conversion = min(1, max(0, funnel.dealConversionRate))
+      for lead in pending {
+        let survival = lag.survival(lead.ageDays)
+        let denominator = 1 - conversion + conversion * survival
+        let convert = denominator > 0 ? conversion * survival / denominator : 0
+        if !(rng.uniform() < convert) { continue }
+        let created = lag.sampleRemaining(givenSurvived: lead.ageDays, using: &rng)
+        if !(created < horizon) { continue }
+        let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+        let s = funnel.sources.firstIndex { $0.source == lead.source }
+        let (segment, mu, sigma) = segmentDraw(p, origin: leadOrigin, rng: &rng)
+        launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
+          source: s.map { c.leadSourceGroup[$0] } ?? c.noneGroup, origin: leadOrigin, ctx: ctx, rng: &rng)
+      }
+    }
     let scheduled = !c.renewalOpenDays.isEmpty || (byOrigin && c.model.newDeals?.renewalSchedule != nil)
     if scheduled {
       // Renewals due to open on customers' anniversaries, for customers who have not churned.

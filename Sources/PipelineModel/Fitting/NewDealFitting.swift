@@ -16,9 +16,13 @@ import Foundation
 ///   open share = renewals created in the last 52 weeks / anniversaries due to open in that
 ///   window for customers still active then, and the open days of the next anniversaries of the
 ///   customers active at as-of.
+/// - Pending leads: qualified leads without a deal or disqualification at as-of, qualified in the
+///   last 90 days (the simulation turns each into a deal with the conversion probability given
+///   that none came yet, after the rest of the lag).
 enum NewDealFitting {
   static let speedPseudoStays = 50.0
   static let alignmentDays = 14.0
+  static let pendingLeadWindowDays = 90.0
   static let scheduleHorizonDays = NewDealModel.renewalScheduleSpanDays
 
   static func fit(
@@ -126,8 +130,16 @@ enum NewDealFitting {
 
     let (schedule, scheduleNotes) = renewalSchedule(folder: folder)
     notes += scheduleNotes
+    var pending: [NewDealModel.PendingLead] = []
+    for lead in folder.leads ?? [] where lead.dealID == nil && lead.disqualifiedOn == nil {
+      guard let q = lead.qualifiedOn, q < asOfEnd else { continue }
+      let age = max(0, q.days(to: asOfEnd))
+      if age <= pendingLeadWindowDays { pending.append(.init(source: lead.source, ageDays: age)) }
+    }
+    pending.sort { ($0.source, $0.ageDays) < ($1.source, $1.ageDays) }
     return NewDealModel(
-      origins: origins, renewalSchedule: schedule, segmentSpeeds: speeds, notes: notes)
+      origins: origins, renewalSchedule: schedule, segmentSpeeds: speeds, pendingLeads: pending,
+      notes: notes)
   }
 
   /// Groups partially pooled toward `overall` (see `DealSizeFitting`); `share` from `recent`.

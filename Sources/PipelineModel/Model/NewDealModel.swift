@@ -75,16 +75,33 @@ public struct NewDealModel: Codable, Sendable {
     }
   }
 
+  /// A lead qualified on or before as-of that has no deal yet (nor a disqualification): it may
+  /// still become one after the qualified-to-deal lag.
+  public struct PendingLead: Codable, Sendable, Hashable {
+    public var source: String
+    /// Days from qualification to the end of the as-of day.
+    public var ageDays: Double
+
+    enum CodingKeys: String, CodingKey {
+      case source
+      case ageDays = "age_days"
+    }
+  }
+
   /// In the order lead, outbound, expansion, renewal; origins without deals are absent.
   public var origins: [Origin]
   public var renewalSchedule: RenewalSchedule?
   /// Sorted by segment; empty without segments.
   public var segmentSpeeds: [SegmentSpeed]
+  /// Qualified leads without a deal at as-of, qualified in the last 90 days (sorted by source,
+  /// then age).
+  public var pendingLeads: [PendingLead]
   public var notes: [String]
 
   enum CodingKeys: String, CodingKey {
     case origins, notes
     case renewalSchedule = "renewal_schedule", segmentSpeeds = "segment_speeds"
+    case pendingLeads = "pending_leads"
   }
 
   public func origin(_ name: String) -> Origin? { origins.first { $0.origin == name } }
