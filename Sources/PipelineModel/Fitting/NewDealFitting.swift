@@ -11,7 +11,7 @@ import Foundation
 /// - Segment speed: for completed stays, r = log(duration) − mean log(duration) of the stage;
 ///   a segment's factor is exp(n/(n + 50) · mean r) over its n stays.
 /// - Renewal schedule: the signed offset of each renewal deal's creation from the nearest
-///   anniversary (year ≥ 1) of its account's `became_customer_on`; when ≥ 10 renewals and ≥ 70%
+///   anniversary (year ≥ 1) of its account's `became_customer_on`; when ≥ 3 renewals and ≥ 70%
 ///   of them lie within ±14 days of the median, renewals are scheduled: lead days = −median,
 ///   open share = renewals created in the last 52 weeks / anniversaries due to open in that
 ///   window for customers still active then, and the open days of the next anniversaries of the
@@ -203,9 +203,11 @@ enum NewDealFitting {
       let k = max(1, Int(years.rounded()))
       offsets.append(Double(anniversary(b, year: k).distance(to: created)))
     }
-    guard offsets.count >= 10, let median = Dense.median(offsets) else {
-      return (nil, offsets.isEmpty ? [] : ["renewals: fewer than 10 renewal deals with a customer date; flat renewal rate"])
+    guard offsets.count >= 3, let median = Dense.median(offsets) else {
+      return (nil, offsets.isEmpty ? [] : ["renewals: fewer than 3 renewal deals with a customer date; flat renewal rate"])
     }
+    // Random offsets fall within ±14 days of a point of the year 8% of the time: three of three,
+    // or 70% of many, aligned is not chance.
     let aligned = Double(offsets.filter { abs($0 - median) <= alignmentDays }.count) / Double(offsets.count)
     guard aligned >= 0.7 else {
       return (nil, [
