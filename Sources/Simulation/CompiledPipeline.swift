@@ -73,6 +73,9 @@ struct DealRecord {
   var amount: Double
   /// Ramp shift of the loss log-odds at the deal's creation (the rep's own shift is per block).
   var rampShift: Double
+  /// The segment's stay-length factor k (1 without `model.newDeals`): stays are k × the fitted
+  /// ones, so the age is read as age / k on the fitted scale.
+  var timeScale: Double = 1
 }
 
 /// Layout of one stage's row in the flat stage table (`ParameterSet.stageTable`).
@@ -252,12 +255,14 @@ struct CompiledPipeline: Sendable {
         let months = max(0, Int(Double(hired.distance(to: created)) / 30.4375))
         shift = rampShift[min(months, rampShift.count - 1)]
       }
+      var k = model.newDeals?.timeFactor(segment: d.segment) ?? 1
+      if !(k.isFinite && k > 0) { k = 1 }
+      let age = max(0, d.ageDays.isFinite ? d.ageDays : 0) / k
       records.append(
         DealRecord(
           stage: Int32(d.stage), rep: Int32(r ?? fittedReps.count), group: group(label(d)),
-          ageDays: max(0, d.ageDays.isFinite ? d.ageDays : 0),
-          logAge: d.ageDays.isFinite && d.ageDays > 0 ? log(d.ageDays) : -.infinity,
-          amount: d.amount.isFinite ? max(0, d.amount) : 0, rampShift: shift))
+          ageDays: age, logAge: age > 0 ? log(age) : -.infinity,
+          amount: d.amount.isFinite ? max(0, d.amount) : 0, rampShift: shift, timeScale: k))
     }
     if unknownOwners > 0 {
       notes.append("\(unknownOwners) open deals have an owner the rep model does not know: no rep skill shift applied.")

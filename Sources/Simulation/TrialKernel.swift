@@ -198,7 +198,7 @@ struct TrialKernel {
       let shift = repShift[Int(deal.rep)] + deal.rampShift
       let t = walk(
         stage: Int(deal.stage), age: deal.ageDays, logAge: deal.logAge, start: 0, shift: shift,
-        rng: &rng)
+        timeScale: deal.timeScale, rng: &rng)
       if t >= 0 && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
         dealWins[d] &+= 1
       }
