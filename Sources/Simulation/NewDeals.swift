@@ -19,7 +19,10 @@ import Statistics
 /// - amounts lognormal by segment (drawn by the segment mix) or by deal type, times the model's
 ///   won-to-all ratio (won deals are larger than closed deals on average); owners uniform among
 ///   the active lead-handling reps.
-/// Every new deal then walks the pipeline from the first open stage, fresh.
+/// Every new deal then walks the pipeline fresh from the first open stage — or, with
+/// `model.newDeals` (docs/MODEL.md §8), from its origin's fitted entry stage, with its origin's
+/// won amounts by segment (no won-to-all factor) and its segment's stay-length factor; renewals
+/// then open on customers' anniversaries and qualified leads pending at as-of become deals too.
 struct NewDealContext {
   let compiled: CompiledPipeline
   let params: ParameterSet
