@@ -128,10 +128,12 @@ struct TrialKernel {
   /// Each stay: its length T; if the deal is still in the horizon, lost with probability
   /// logistic(c₀ + c₁ log T + c₂ log² T + shift) at the *whole* stay's length (so an old deal's
   /// exit odds are those of a long stay), else won or moved by the stage's non-lost shares.
+  /// `timeScale` stretches every stay on the calendar (a segment's speed; 1 = the fitted times)
+  /// and leaves the exit odds as they are.
   @inline(__always)
   mutating func walk(
     stage startStage: Int, age startAge: Double, logAge: Double, start: Double, shift: Double,
-    rng: inout SimulationRandom
+    timeScale: Double = 1, rng: inout SimulationRandom
   ) -> Double {
     var s = startStage
     var t = start
@@ -148,7 +150,7 @@ struct TrialKernel {
       } else {
         (remaining, x) = freshStay(row, rng: &rng)
       }
-      t += stayStart >= leverStart ? remaining * cycleMultiplier : remaining
+      t += (stayStart >= leverStart ? remaining * cycleMultiplier : remaining) * timeScale
       if !(t < horizon) { return -1 }
       let eta = row[StageRow.c0] + x * (row[StageRow.c1] + x * row[StageRow.c2]) + shift
       var p = 1 / (1 + fastExp(-eta))
@@ -196,7 +198,7 @@ struct TrialKernel {
       let shift = repShift[Int(deal.rep)] + deal.rampShift
       let t = walk(
         stage: Int(deal.stage), age: deal.ageDays, logAge: deal.logAge, start: 0, shift: shift,
-        rng: &rng)
+        timeScale: deal.timeScale, rng: &rng)
       if t >= 0 && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
         dealWins[d] &+= 1
       }
