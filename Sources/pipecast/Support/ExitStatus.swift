@@ -29,6 +29,11 @@ enum ExitStatus {
     case is ValidationError, is CleanExit, is ExitCode:
       Pipecast.exit(withError: error)
     default:
+      // ArgumentParser's own errors (help requested, bad input found while running) keep its
+      // messages and exit codes.
+      if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+        Pipecast.exit(withError: error)
+      }
       StandardError.write("internal error: \(error)")
       Foundation.exit(internalFailure)
     }
