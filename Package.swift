@@ -76,5 +76,6 @@ let package = Package(
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
     .testTarget(name: "ImportersTests", dependencies: ["Importers", "CRMData", "_TestSupport"]),
     .testTarget(name: "BacktestTests", dependencies: ["Backtest", "CRMData", "Statistics", "Synthetic", "Reports", "_TestSupport"]),
+    .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Synthetic", "CRMData", "_TestSupport"]),
   ]
 )

@@ -23,7 +23,7 @@ public enum Forecasting {
   }
 
   /// Adds wins already closed in started periods to each trial's totals (company and groups).
-  static func addBookedToDate(folder: CRMFolder, trials: inout SimulationTrials) {
+  public static func addBookedToDate(folder: CRMFolder, trials: inout SimulationTrials) {
     guard let first = trials.periods.first, first.start <= folder.asOf else { return }
     var booked = 0.0
     var count = 0.0

@@ -29,6 +29,23 @@ struct NewDealContext {
   let outbound: [Int]
   let leadMultiplier: [Double]
   let meanOutboundPerWeek: Double
+  /// Staffing levers (`adjustments.hires` / `departures`); nil when there are none, so the
+  /// baseline path is untouched.
+  let staffing: Staffing?
+
+  /// Per-week deal owners, outbound creators and capacity under hires and departures. Hires are
+  /// appended after `compiled.reps` (whose last slot is "no rep").
+  struct Staffing {
+    var reps: [RepRecord]
+    /// Day offset (from the day after as-of) each rep starts; 0 for existing reps.
+    var startOffset: [Double]
+    var handlers: [[Int]]
+    var outbound: [[Int]]
+    /// Multiplier of the lead-handling load, owners / (owners + hired − left), per week.
+    var loadRatio: [Double]
+    /// Outbound deals per week of a hire at full ramp (mean of the active AEs).
+    var hireOutboundPerWeek: Double
+  }
 
   init(compiled: CompiledPipeline, params: ParameterSet, adjustments: SimulationAdjustments) {
     self.compiled = compiled
@@ -41,14 +58,87 @@ struct NewDealContext {
     }
     meanOutboundPerWeek = outbound.isEmpty
       ? 0 : outbound.reduce(0) { $0 + compiled.reps[$1].outboundPerWeek } / Double(outbound.count)
+    if adjustments.hires.isEmpty && adjustments.departures.isEmpty {
+      staffing = nil
+    } else {
+      staffing = Self.staffing(compiled, params.weekCount, adjustments, handlers, outbound)
+    }
+  }
+
+  private static func staffing(
+    _ c: CompiledPipeline, _ weekCount: Int, _ adj: SimulationAdjustments, _ handlers: [Int],
+    _ outbound: [Int]
+  ) -> Staffing {
+    let fitted = c.model.reps?.reps ?? []
+    let origin = c.asOf.advanced(by: 1)
+    func offset(_ d: Day) -> Double { Double(max(0, origin.distance(to: d))) }
+    let sdrOwners = fitted.filter { $0.active && $0.role == "sdr" }.count
+    let ownerRole = sdrOwners > 0 ? "sdr" : "ae"
+    let owners = Double(sdrOwners > 0 ? sdrOwners : max(1, handlers.count))
+    let aeRates = fitted.filter { $0.active && $0.role != "sdr" && $0.outboundDealsPerWeek > 0 }
+      .map(\.outboundDealsPerWeek)
+    let hireRate = aeRates.isEmpty ? 0 : aeRates.reduce(0, +) / Double(aeRates.count)
+
+    var reps = c.reps
+    var start = [Double](repeating: 0, count: reps.count)
+    var leave = [Double](repeating: .infinity, count: reps.count)
+    var capacityChanges: [(Double, Double)] = []
+    var dealOwnerHires: [Int] = []
+    for h in adj.hires {
+      let t = offset(h.day)
+      if h.role == ownerRole { capacityChanges.append((t, Double(h.count))) }
+      guard h.role != "sdr" else { continue }
+      let teamGroup = c.groupBy == .team
+        ? (c.groupNames.firstIndex(of: h.team ?? "(none)").map(Int32.init) ?? c.noneGroup) : c.noneGroup
+      for _ in 0..<max(0, h.count) {
+        reps.append(
+          RepRecord(
+            group: c.noneGroup, teamGroup: teamGroup, tenureMonthsAtAsOf: 0,
+            outboundPerWeek: hireRate, active: true, handlesLeads: true))
+        start.append(t)
+        leave.append(.infinity)
+        dealOwnerHires.append(reps.count - 1)
+      }
+    }
+    for d in adj.departures {
+      let t = offset(d.day)
+      var chosen: [Int] = []
+      if !d.repIDs.isEmpty {
+        chosen = d.repIDs.compactMap { id in fitted.firstIndex { $0.id == id } }
+      } else {
+        let candidates = fitted.indices.filter {
+          fitted[$0].active && (d.team == nil || fitted[$0].team == d.team)
+            && (fitted[$0].role ?? "ae") == d.role && leave[$0] == .infinity
+        }.sorted { fitted[$0].id < fitted[$1].id }
+        chosen = Array(candidates.prefix(max(0, d.count)))
+      }
+      for i in chosen where leave[i] == .infinity {
+        leave[i] = t
+        if (fitted[i].role ?? "ae") == ownerRole { capacityChanges.append((t, -1)) }
+      }
+    }
+    var weeklyHandlers: [[Int]] = []
+    var weeklyOutbound: [[Int]] = []
+    var ratio: [Double] = []
+    for w in 0..<weekCount {
+      let t0 = Double(7 * w)
+      let present = { (i: Int) in start[i] <= t0 && t0 < leave[i] }
+      weeklyHandlers.append(handlers.filter(present) + dealOwnerHires.filter(present))
+      weeklyOutbound.append(outbound.filter(present) + dealOwnerHires.filter(present))
+      let delta = capacityChanges.reduce(0) { $0 + ($1.0 <= t0 ? $1.1 : 0) }
+      ratio.append(owners + delta > 0 ? owners / (owners + delta) : 1)
+    }
+    return Staffing(
+      reps: reps, startOffset: start, handlers: weeklyHandlers, outbound: weeklyOutbound,
+      loadRatio: ratio, hireOutboundPerWeek: hireRate)
   }
 }
 
 extension TrialKernel {
-  private func group(rep: Int, source: Int32, segment: Int, _ c: CompiledPipeline) -> Int32 {
+  private func group(rep: RepRecord, source: Int32, segment: Int, _ c: CompiledPipeline) -> Int32 {
     switch c.groupBy {
-    case .owner: return c.reps[rep].group
-    case .team: return c.reps[rep].teamGroup
+    case .owner: return rep.group
+    case .team: return rep.teamGroup
     case .source: return source
     case .segment: return segment >= 0 && segment < c.segmentGroup.count ? c.segmentGroup[segment] : c.noneGroup
     case nil: return 0
@@ -60,20 +150,40 @@ extension TrialKernel {
     return min(count - 1, max(0, months + Int(days / 30.4375)))
   }
 
+  /// The rep record and its ramp index at day `t`, hires included.
+  private func repState(
+    _ rep: Int, at t: Double, count: Int, _ ctx: NewDealContext
+  ) -> (RepRecord, Int) {
+    if let staff = ctx.staffing {
+      let r = staff.reps[rep]
+      let start = staff.startOffset[rep]
+      if rep >= ctx.compiled.reps.count {
+        return (r, min(count - 1, max(0, Int((t - start) / 30.4375))))
+      }
+      return (r, rampIndex(r.tenureMonthsAtAsOf, plusDays: t, count: count))
+    }
+    let r = ctx.compiled.reps[rep]
+    return (r, rampIndex(r.tenureMonthsAtAsOf, plusDays: t, count: count))
+  }
+
   /// Creates one new deal at `created` and walks it through the pipeline.
   private mutating func launch(
     trial: Int, created: Double, mu: Double, sigma: Double, segment: Int, rep: Int, source: Int32,
     ctx: NewDealContext, rng: inout SimulationRandom
   ) {
     let c = ctx.compiled
-    let r = c.reps[rep]
-    let ramp = c.rampShift[rampIndex(r.tenureMonthsAtAsOf, plusDays: created, count: c.rampShift.count)]
-    let shift = ctx.params.repShift[rep] + ramp
+    let (r, rampAt) = repState(rep, at: created, count: c.rampShift.count, ctx)
+    let ramp = c.rampShift[rampAt]
+    let skill = rep < ctx.params.repShift.count ? ctx.params.repShift[rep] : 0
+    let shift = skill + ramp
     var amount = exp(mu + sigma * rng.normal(z)) * c.wonToAllRatio
+    if created >= leverStart && ctx.adjustments.newDealSizeMultiplier != 1 {
+      amount *= ctx.adjustments.newDealSizeMultiplier
+    }
     if !amount.isFinite { amount = 0 }
     let t = walk(stage: 0, age: 0, logAge: -.infinity, start: created, shift: shift, rng: &rng)
     if t >= 0 {
-      _ = book(trial: trial, t: t, amount: amount, group: group(rep: rep, source: source, segment: segment, c), fromOpen: false)
+      _ = book(trial: trial, t: t, amount: amount, group: group(rep: r, source: source, segment: segment, c), fromOpen: false)
     }
   }
 
@@ -86,7 +196,13 @@ extension TrialKernel {
   }
 
   /// All deals created in the horizon for one trial.
-  mutating func runNewDeals(trial: Int, ctx: NewDealContext, rng: inout SimulationRandom) {
+  ///
+  /// `hireRng` (its own stream per trial) draws the outbound deals of hires, so a staffing
+  /// scenario leaves every other draw of the trial where the baseline has it.
+  mutating func runNewDeals(
+    trial: Int, ctx: NewDealContext, rng: inout SimulationRandom,
+    hireRng: inout SimulationRandom
+  ) {
     let c = ctx.compiled
     let p = ctx.params
     let adj = ctx.adjustments
@@ -99,7 +215,8 @@ extension TrialKernel {
       let lever = t0 >= leverStart
 
       // Leads → contacted → qualified → deals.
-      if let funnel = c.model.leadFunnel, !ctx.handlers.isEmpty || (lever && adj.extraActiveReps > 0) {
+      let handlers = ctx.staffing.map { $0.handlers[w] } ?? ctx.handlers
+      if let funnel = c.model.leadFunnel, !handlers.isEmpty || (lever && adj.extraActiveReps > 0) {
         let handlerCount = Double(ctx.handlers.count + (lever ? adj.extraActiveReps : 0))
         var arrivals = 0
         var counts = (0..<funnel.sources.count).map { s -> Int in
@@ -110,11 +227,15 @@ extension TrialKernel {
           return Sampling.poisson(mean, using: &rng)
         }
         arrivals = counts.reduce(0, +)
-        let load = handlerCount > 0 ? Double(arrivals) / handlerCount : Double(arrivals)
+        var load = handlerCount > 0 ? Double(arrivals) / handlerCount : Double(arrivals)
+        if let staff = ctx.staffing { load *= staff.loadRatio[w] }
         var contact = p.contactCoefficients.count >= 2
           ? 1 / (1 + exp(-(p.contactCoefficients[0] + p.contactCoefficients[1] * load)))
           : funnel.contactRate
-        if lever { contact = min(1, max(0, contact * adj.contactRateMultiplier)) }
+        if lever {
+          if let set = adj.contactRateSet { contact = set }
+          contact = min(1, max(0, contact * adj.contactRateMultiplier + adj.contactRateAdd))
+        }
         let q = p.qualificationCoefficients
         for s in counts.indices {
           let effect = c.leadSourceEffect[s]
@@ -133,7 +254,7 @@ extension TrialKernel {
             let lag = p.lag.map { $0.sample(using: &rng) } ?? 0
             let created = t0 + 7 * rng.uniform() + hours / 24 + lag
             if !(created < horizon) { continue }
-            let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+            let rep = handlers.isEmpty ? noRep : handlers[min(handlers.count - 1, Int(rng.uniform() * Double(handlers.count)))]
             let (segment, mu, sigma) = segmentDraw(p, rng: &rng)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
               source: c.leadSourceGroup[s], ctx: ctx, rng: &rng)
@@ -145,16 +266,21 @@ extension TrialKernel {
       // Outbound pipeline by reps, following their ramp.
       if c.model.reps != nil {
         let multiplier = lever ? adj.outboundMultiplier : 1
-        for rep in ctx.outbound {
-          let r = c.reps[rep]
-          let ramp = c.creationRamp[rampIndex(r.tenureMonthsAtAsOf, plusDays: t0, count: c.creationRamp.count)]
-          let n = Sampling.poisson(r.outboundPerWeek * ramp * multiplier, using: &rng)
+        let creators = ctx.staffing.map { $0.outbound[w] } ?? ctx.outbound
+        for rep in creators {
+          let (r, rampAt) = repState(rep, at: t0, count: c.creationRamp.count, ctx)
+          let ramp = c.creationRamp[rampAt]
+          // Hires draw from their own stream (common random numbers for everyone else).
+          let hired = rep >= c.reps.count
+          var g = hired ? hireRng : rng
+          let n = Sampling.poisson(r.outboundPerWeek * ramp * multiplier, using: &g)
           for _ in 0..<n {
-            let created = t0 + 7 * rng.uniform()
-            let (segment, mu, sigma) = segmentDraw(p, rng: &rng)
+            let created = t0 + 7 * g.uniform()
+            let (segment, mu, sigma) = segmentDraw(p, rng: &g)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-              source: c.outboundGroup, ctx: ctx, rng: &rng)
+              source: c.outboundGroup, ctx: ctx, rng: &g)
           }
+          if hired { hireRng = g } else { rng = g }
         }
         if lever && adj.extraActiveReps > 0 {
           let n = Sampling.poisson(Double(adj.extraActiveReps) * ctx.meanOutboundPerWeek * multiplier, using: &rng)
@@ -175,7 +301,7 @@ extension TrialKernel {
         for _ in 0..<n {
           let isExpansion = rng.uniform() < expansionShare
           let (mu, sigma) = isExpansion ? p.expansion : p.renewal
-          let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+          let rep = handlers.isEmpty ? noRep : handlers[min(handlers.count - 1, Int(rng.uniform() * Double(handlers.count)))]
           launch(trial: trial, created: t0 + 7 * rng.uniform(), mu: mu, sigma: sigma, segment: -1, rep: rep,
             source: isExpansion ? c.expansionGroup : c.renewalGroup, ctx: ctx, rng: &rng)
         }

@@ -113,7 +113,8 @@ public struct PipelineSimulator: Sendable {
                     rng: &rng)
                   if let context {
                     var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
-                    kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
+                    var hireRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 61)
+                    kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng, hireRng: &hireRng)
                   }
                   workerSteps &+= kernel.steps
                 }

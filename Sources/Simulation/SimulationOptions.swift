@@ -72,12 +72,26 @@ public struct SimulationAdjustments: Sendable, Equatable {
   public var outboundMultiplier: Double
   /// Reps hired (positive) or leaving (negative, removed from lead handling capacity) at start.
   public var extraActiveReps: Int
+  /// When set, the contact probability of leads arriving on or after `startDay` is this value
+  /// whatever the load (then `contactRateMultiplier` and `contactRateAdd` apply to it).
+  public var contactRateSet: Double?
+  /// Added to the contact probability after the multiplier (clamped to [0, 1]).
+  public var contactRateAdd: Double
+  /// Multiplies the amounts of deals *created* on or after `startDay` (new deals only; the what-if
+  /// `deal_size` lever). `dealSizeMultiplier` instead scales every win dated from `startDay`.
+  public var newDealSizeMultiplier: Double
+  /// Reps joining on given days, with ramp-up (see `StaffChange`).
+  public var hires: [StaffChange]
+  /// Reps leaving on given days (see `StaffChange`).
+  public var departures: [StaffChange]
 
   public init(
     startDay: Day? = nil, dealSizeMultiplier: Double = 1, cycleLengthMultiplier: Double = 1,
     stageAdvanceAdd: [Double] = [], leadVolumeMultiplier: [String: Double] = [:],
     contactRateMultiplier: Double = 1, responseTimeMultiplier: Double = 1,
-    outboundMultiplier: Double = 1, extraActiveReps: Int = 0
+    outboundMultiplier: Double = 1, extraActiveReps: Int = 0, contactRateSet: Double? = nil,
+    contactRateAdd: Double = 0, newDealSizeMultiplier: Double = 1, hires: [StaffChange] = [],
+    departures: [StaffChange] = []
   ) {
     self.startDay = startDay
     self.dealSizeMultiplier = dealSizeMultiplier
@@ -88,9 +102,44 @@ public struct SimulationAdjustments: Sendable, Equatable {
     self.responseTimeMultiplier = responseTimeMultiplier
     self.outboundMultiplier = outboundMultiplier
     self.extraActiveReps = extraActiveReps
+    self.contactRateSet = contactRateSet
+    self.contactRateAdd = contactRateAdd
+    self.newDealSizeMultiplier = newDealSizeMultiplier
+    self.hires = hires
+    self.departures = departures
   }
 
   public static let identity = SimulationAdjustments()
+}
+
+/// Reps joining or leaving on a day (what-if staffing levers).
+///
+/// A hire of role `ae` (or any role when the model has no active SDRs) becomes a deal owner from
+/// `day`: an equal share of the deals from leads, plus outbound deals at the active AEs' mean
+/// full-ramp rate × the fitted creation ramp at its tenure, drawn from a separate random stream
+/// per trial (so the other draws stay common); its deals' loss log-odds get the fitted win-rate
+/// ramp shift at the tenure when the deal is created, and average skill (shift 0). A hire of role
+/// `sdr` adds lead-handling capacity when the model's leads are handled by SDRs: the load that
+/// caps contact becomes load × owners / (owners + hired − left).
+/// A departure removes `count` active reps of `team` and `role` (or the listed `repIDs`) from
+/// deal ownership, outbound creation and capacity from `day`; their open deals pass to the team
+/// and keep their win odds (as a hand-over does in the sample world).
+public struct StaffChange: Sendable, Equatable {
+  public var day: Day
+  public var count: Int
+  public var team: String?
+  public var role: String
+  /// Departures only: the reps who leave; empty = the first `count` active reps of `team` and
+  /// `role` by id.
+  public var repIDs: [String]
+
+  public init(day: Day, count: Int, team: String? = nil, role: String = "ae", repIDs: [String] = []) {
+    self.day = day
+    self.count = count
+    self.team = team
+    self.role = role
+    self.repIDs = repIDs
+  }
 }
 
 /// Why a simulation cannot run.

@@ -1,0 +1,49 @@
+import CRMData
+import Foundation
+import PipelineModel
+import Synthetic
+
+/// A small sample world whose future (after as-of) is generated too, with and without levers.
+///
+/// Scale 0.6 (about 11 AEs), history 2023-01-01 … 2025-06-30, future through 2025-12-31: the
+/// what-if periods are 2025-Q3 and 2025-Q4 and every lever starts on 2025-07-01.
+enum WorldFixture {
+  static let scale = ProcessInfo.processInfo.environment["PIPECAST_HEAVY_TESTS"] == nil ? 0.6 : 1.5
+  static let seed: UInt64 = 11
+  static let asOf = Day(year: 2025, month: 6, day: 30)!
+  static let starts = Day(year: 2025, month: 7, day: 1)!
+  static let horizonEnd = Day(year: 2025, month: 12, day: 31)!
+  static let periods = [
+    FiscalCalendar.standard.period("2025-Q3")!, FiscalCalendar.standard.period("2025-Q4")!,
+  ]
+
+  static func configuration(_ levers: [Lever] = []) -> WorldConfiguration {
+    var c = WorldConfiguration(scale: scale, asOf: asOf, horizonEnd: horizonEnd)
+    c.levers = levers
+    return c
+  }
+
+  /// The baseline world, its folder at as-of and the model fitted on it.
+  static let fitted: (world: GeneratedWorld, folder: CRMFolder, model: FittedPipeline)? = {
+    guard let world = try? SampleWorld.generate(configuration: configuration(), seed: seed) else { return nil }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pipecast-whatif-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    guard (try? world.write(to: dir)) != nil, let loaded = try? CRMFolderLoader.load(at: dir),
+      let model = try? PipelineFitter().fit(folder: loaded.folder)
+    else { return nil }
+    return (world, loaded.folder, model)
+  }()
+
+  /// Actual bookings over the what-if periods in a world.
+  static func futureBookings(_ world: GeneratedWorld) -> Double {
+    world.bookings(by: .quarter).filter { periods.contains($0.period) }.reduce(0) { $0 + $1.amount }
+  }
+
+  /// The true uplift of `lever` (from `starts`) over the periods: the same world with and
+  /// without it (common random numbers in the generator).
+  static func trueUplift(_ kind: Lever.Kind) throws -> (uplift: Double, baseline: Double) {
+    let base = futureBookings(fitted!.world)
+    let changed = try SampleWorld.generate(configuration: configuration([Lever(kind, from: starts)]), seed: seed)
+    return (futureBookings(changed) - base, base)
+  }
+}
