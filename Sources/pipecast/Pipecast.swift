@@ -19,7 +19,7 @@ struct Pipecast: ParsableCommand {
     version: PipecastVersion.current,
     subcommands: [
       DemoCommand.self, ValidateCommand.self, GenerateCommand.self, ImportCommand.self,
-      KPIsCommand.self, FitCommand.self, ForecastCommand.self, BacktestCommand.self,
+      KPIsCommand.self, FitCommand.self, ForecastCommand.self, BacktestCommand.self, ReportCommand.self,
     ]
   )
 }
