@@ -19,7 +19,8 @@ struct Pipecast: ParsableCommand {
     version: PipecastVersion.current,
     subcommands: [
       DemoCommand.self, ValidateCommand.self, GenerateCommand.self, ImportCommand.self,
-      KPIsCommand.self, FitCommand.self, ForecastCommand.self, BacktestCommand.self, ReportCommand.self,
+      KPIsCommand.self, FitCommand.self, ForecastCommand.self, BacktestCommand.self,
+      WhatIfCommand.self, QuotaCommand.self, ReportCommand.self,
     ]
   )
 }

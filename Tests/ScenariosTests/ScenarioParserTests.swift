@@ -35,18 +35,18 @@ import Testing
 
   /// (YAML, expected "file:line[:column]: error: …" prefix, a phrase the message must contain).
   static let errors: [(String, String, String)] = [
-    ("name: x\nchanges:\n  - discount: {scale: 0.9}\n", "bad.yaml:3:5", "unknown lever 'discount'; known levers:"),
-    ("name: x\nchanges:\n  - deal_size: {scale: abc}\n", "bad.yaml:3:25", "deal_size scale 'abc' is not a number"),
-    ("name: x\nchanges:\n  - deal_size: {add: 100}\n", "bad.yaml:3:18", "deal_size does not support 'add'; use scale"),
-    ("name: x\nchanges:\n  - contact_rate: {set: 1.5}\n", "bad.yaml:3:26", "probability from 0 to 1"),
-    ("name: x\nchanges:\n  - contact_rate: {set: 0.5, scale: 2}\n", "bad.yaml:3:19", "takes one operation"),
-    ("name: x\nchanges:\n  - hire: {count: 1.5}\n", "bad.yaml:3:20", "whole number"),
-    ("name: x\nchanges:\n  - hire: {team: North}\n", "bad.yaml:3:13", "hire needs a count"),
-    ("name: x\nstarts: 2026-13-01\nchanges: []\n", "bad.yaml:2:9", "is not a date"),
-    ("name: x\nbudget: 3\nchanges: []\n", "bad.yaml:2:1", "unknown key 'budget'"),
-    ("name: x\nchanges:\n  - cycle_length: {scale: -1}\n", "bad.yaml:3:28", "above 0"),
-    ("name: x\nchanges:\n  - hire: {count: 1, role: cto}\n", "bad.yaml:3:29", "role 'cto' is not known"),
-    ("name: x\nchanges: [\n", "bad.yaml:3:1", "not valid YAML"),
+    ("name: x\nchanges:\n  - discount: {scale: 0.9}\n", "bad.yaml:3", "unknown lever 'discount'; known levers:"),
+    ("name: x\nchanges:\n  - deal_size: {scale: abc}\n", "bad.yaml:3", "deal_size scale 'abc' is not a number"),
+    ("name: x\nchanges:\n  - deal_size: {add: 100}\n", "bad.yaml:3", "deal_size does not support 'add'; use scale"),
+    ("name: x\nchanges:\n  - contact_rate: {set: 1.5}\n", "bad.yaml:3", "probability from 0 to 1"),
+    ("name: x\nchanges:\n  - contact_rate: {set: 0.5, scale: 2}\n", "bad.yaml:3", "takes one operation"),
+    ("name: x\nchanges:\n  - hire: {count: 1.5}\n", "bad.yaml:3", "whole number"),
+    ("name: x\nchanges:\n  - hire: {team: North}\n", "bad.yaml:3", "hire needs a count"),
+    ("name: x\nstarts: 2026-13-01\nchanges: []\n", "bad.yaml:2", "is not a date"),
+    ("name: x\nbudget: 3\nchanges: []\n", "bad.yaml:2", "unknown key 'budget'"),
+    ("name: x\nchanges:\n  - cycle_length: {scale: -1}\n", "bad.yaml:3", "above 0"),
+    ("name: x\nchanges:\n  - hire: {count: 1, role: cto}\n", "bad.yaml:3", "role 'cto' is not known"),
+    ("name: x\nchanges: [\n", "bad.yaml:3", "not valid YAML"),
     ("changes: []\n", "bad.yaml", "no name"),
   ]
 

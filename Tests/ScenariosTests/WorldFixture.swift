@@ -35,15 +35,33 @@ enum WorldFixture {
   }()
 
   /// Actual bookings over the what-if periods in a world.
-  static func futureBookings(_ world: GeneratedWorld) -> Double {
-    world.bookings(by: .quarter).filter { periods.contains($0.period) }.reduce(0) { $0 + $1.amount }
+  static func futureBookings(
+    _ world: GeneratedWorld, createdFrom: Day? = nil, types: Set<DealType> = Set(DealType.allCases)
+  ) -> Double {
+    world.bookings(by: .quarter, types: types, createdFrom: createdFrom).filter { periods.contains($0.period) }.reduce(0) { $0 + $1.amount }
   }
 
+  /// `newDeals`: actual bookings of new and expansion deals created from `starts` (what the
+  /// levers act on; renewals are not scaled by the world's deal-size lever).
   /// The true uplift of `lever` (from `starts`) over the periods: the same world with and
   /// without it (common random numbers in the generator).
-  static func trueUplift(_ kind: Lever.Kind) throws -> (uplift: Double, baseline: Double) {
+  static func trueUplift(_ kind: Lever.Kind) throws -> (uplift: Double, baseline: Double, newDeals: Double) {
     let base = futureBookings(fitted!.world)
     let changed = try SampleWorld.generate(configuration: configuration([Lever(kind, from: starts)]), seed: seed)
-    return (futureBookings(changed) - base, base)
+    return (futureBookings(changed) - base, base, futureBookings(fitted!.world, createdFrom: starts, types: [.new, .expansion]))
+  }
+
+  /// The true relative uplift (uplift / bookings of new and expansion deals created from
+  /// `starts`) averaged over `seeds` worlds: one world's uplift is a handful of extra wins, so
+  /// its realisation noise would dominate a single comparison.
+  static func meanTrueRelativeUplift(_ kind: Lever.Kind, seeds: [UInt64]) throws -> (mean: Double, each: [Double]) {
+    var each: [Double] = []
+    for s in seeds {
+      let base = try s == seed ? fitted!.world : SampleWorld.generate(configuration: configuration(), seed: s)
+      let changed = try SampleWorld.generate(configuration: configuration([Lever(kind, from: starts)]), seed: s)
+      let newDeals = futureBookings(base, createdFrom: starts, types: [.new, .expansion])
+      each.append((futureBookings(changed) - futureBookings(base)) / newDeals)
+    }
+    return (each.reduce(0, +) / Double(each.count), each)
   }
 }
