@@ -77,5 +77,8 @@ let package = Package(
     .testTarget(name: "ImportersTests", dependencies: ["Importers", "CRMData", "_TestSupport"]),
     .testTarget(name: "BacktestTests", dependencies: ["Backtest", "CRMData", "Statistics", "Synthetic", "Reports", "_TestSupport"]),
     .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Synthetic", "CRMData", "_TestSupport"]),
+    .testTarget(
+      name: "ReportTests",
+      dependencies: ["Reports", "CRMData", "KPI", "Backtest", "Scenarios", "Synthetic", "_TestSupport"]),
   ]
 )

@@ -100,6 +100,14 @@ enum HTMLPage {
       + "\n</ul>\n"
   }
 
+  /// Notes, folded under a summary line when there are more than `visible` of them (a backtest
+  /// repeats the model's notes for every origin).
+  static func foldedNotes(_ items: [String], visible: Int = 4, what: String = "notes") -> String {
+    guard items.count > visible else { return notes(items) }
+    return "<details>\n<summary>\(items.count) \(Markup.escape(what))</summary>\n" + notes(items)
+      + "</details>\n"
+  }
+
   /// A `TextTable` as an HTML table: its title as the caption, right-aligned columns marked
   /// numeric, footnotes as notes below.
   static func table(_ table: TextTable) -> String {

@@ -65,7 +65,9 @@ struct ReportCommand: ParsableCommand {
     var problems: [String] = []
     for path in scenario {
       do {
-        scenarios.append(try ScenarioParser.load(contentsOf: URL(fileURLWithPath: path)))
+        var loaded = try ScenarioParser.load(contentsOf: URL(fileURLWithPath: path))
+        loaded.file = path  // as the user wrote it, for the report's footer
+        scenarios.append(loaded)
       } catch {
         problems.append(error.description)
       }

@@ -37,7 +37,7 @@ enum BacktestSection {
         + "intervals, against the nominal level (dashed). Below the mark: intervals too narrow.")
     body += "</div>\n"
     body += HTMLPage.table(BacktestTable.calibration(result))
-    body += HTMLPage.notes(result.notes)
+    body += HTMLPage.foldedNotes(result.notes, what: "notes from the backtest runs")
     return HTMLPage.section(id: "backtest", title: "Backtest: forecasts against actuals", lede: lede, body)
   }
 

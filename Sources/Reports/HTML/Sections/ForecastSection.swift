@@ -15,7 +15,9 @@ enum ForecastSection {
     let values =
       history.map(\.bookings) + forecast.periods.flatMap { [$0.bookings.p5, $0.bookings.p95] }
       + labels.compactMap { quotas[$0] }
-    let y = LinearScale.nice(covering: values, including: [0], range: chart.yRange)
+    // Headroom above the highest mark for the P(≥ quota) labels.
+    let y = LinearScale.nice(
+      covering: values, including: [0, (values.max() ?? 0) * 1.1], range: chart.yRange)
     chart.yAxis(y, title: "Bookings (currency units)") { AxisFormat.compactAmount($0, step: y.tickStep) }
     chart.xAxis(x, title: "Period (actual to the left of the line, forecast to the right)")
 
@@ -26,7 +28,9 @@ enum ForecastSection {
       chart.segment(
         from: ChartPoint(divider, chart.plotTop), to: ChartPoint(divider, chart.plotBottom),
         color: Palette.neutral, width: 1, dash: "3 3")
-      chart.label(x: divider + 4, y: chart.plotTop + 12, "forecast as of \(forecast.asOf)", size: 11)
+      chart.label(
+        x: divider - 4, y: chart.plotBottom - 8, "forecast as of \(forecast.asOf)", anchor: "end",
+        size: 11)
     }
 
     // Bands as boxes per period (P5–P95, P10–P90, P25–P75) joined across periods.

@@ -54,7 +54,8 @@ enum ScenarioSection {
     let values =
       runs.flatMap { $0.1.periods.flatMap { [$0.bookings.p10, $0.bookings.p90] } }
       + periods.compactMap { quotas[$0] }
-    let y = LinearScale.nice(covering: values, including: [0], range: chart.yRange)
+    // Boxes, not bars: the axis need not start at zero, and the differences stay visible.
+    let y = LinearScale.nice(covering: values, range: chart.yRange)
     chart.yAxis(y, title: "Bookings (currency units)") { AxisFormat.compactAmount($0, step: y.tickStep) }
     chart.xAxis(x, title: "Forecast period")
     let slot = x.bandwidth / Double(runs.count)
@@ -95,9 +96,11 @@ enum ScenarioSection {
   static func tornadoChart(_ sensitivity: SensitivityResult) -> SVGChart {
     let rows = sensitivity.rows
     let rowHeight = 30.0
+    // Room for the longest lever label (about 7 px per character at 12 px).
+    let longest = rows.map { "\(leverTitle($0.lever)) \($0.step)".count }.max() ?? 10
     var chart = SVGChart(
       width: 960, height: 100 + rowHeight * Double(rows.count), title: "Tornado: bookings change per lever",
-      insets: ChartInsets(top: 40, right: 90, bottom: 48, left: 210))
+      insets: ChartInsets(top: 40, right: 70, bottom: 48, left: max(120, 7 * Double(longest) + 20)))
     let values = rows.flatMap { [$0.difference.p10, $0.difference.p90, $0.difference.mean] }
     let x = LinearScale.nice(covering: values, including: [0], range: chart.xRange, tickCount: 6)
     let band = BandScale(categories: rows.map(\.lever), range: (chart.plotTop, chart.plotBottom), padding: 0.3)
