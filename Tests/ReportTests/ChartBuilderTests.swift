@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
+@testable import Reports
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-
-@testable import Reports
 
 @Suite("Markup: escaping and numbers")
 struct MarkupTests {
@@ -117,8 +117,10 @@ struct SVGChartTests {
     chart.line(
       [ChartPoint(x.center(0), y(1_000_000)), ChartPoint(x.center(1), y(1_100_000))],
       color: Palette.blue)
-    chart.stepLine([ChartPoint(0, 1), ChartPoint(10, 5), ChartPoint(20, 9)], color: Palette.orange, dash: "4 2")
-    chart.dot(ChartPoint(x.center(0), y(900_000)), color: Palette.black, label: "Actual: <b>900k</b>")
+    chart.stepLine(
+      [ChartPoint(0, 1), ChartPoint(10, 5), ChartPoint(20, 9)], color: Palette.orange, dash: "4 2")
+    chart.dot(
+      ChartPoint(x.center(0), y(900_000)), color: Palette.black, label: "Actual: <b>900k</b>")
     chart.diamond(ChartPoint(x.center(1), y(950_000)), color: Palette.orange)
     chart.rect(x0: 10, y0: 10, x1: 5, y1: 30, fill: Palette.vermillion)
     chart.legend([
@@ -166,7 +168,8 @@ struct SVGChartTests {
     var chart = SVGChart(width: 100, height: 100, title: "empty")
     chart.line([ChartPoint(1, 1)], color: Palette.black)
     chart.line([ChartPoint(1, .nan), ChartPoint(2, 2)], color: Palette.black)
-    chart.band(upper: [ChartPoint(0, 0)], lower: [ChartPoint(0, 1)], color: Palette.blue, opacity: 1)
+    chart.band(
+      upper: [ChartPoint(0, 0)], lower: [ChartPoint(0, 1)], color: Palette.blue, opacity: 1)
     chart.dot(ChartPoint(.nan, 1), color: Palette.black)
     let svg = chart.render()
     #expect(!svg.contains("<polyline"))

@@ -15,10 +15,15 @@ enum Chromium {
 
   /// The browser the script would use, or nil (then the test is skipped, with the reason).
   static let executable: String? = {
-    let candidates = [ProcessInfo.processInfo.environment["CHROMIUM"], "chromium", "chromium-browser", "google-chrome"]
+    let candidates = [
+      ProcessInfo.processInfo.environment["CHROMIUM"], "chromium", "chromium-browser",
+      "google-chrome",
+    ]
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     for case let name? in candidates where !name.isEmpty {
-      if name.hasPrefix("/") { if FileManager.default.isExecutableFile(atPath: name) { return name } }
+      if name.hasPrefix("/") {
+        if FileManager.default.isExecutableFile(atPath: name) { return name }
+      }
       for dir in path.split(separator: ":") {
         let full = "\(dir)/\(name)"
         if FileManager.default.isExecutableFile(atPath: full) { return full }
@@ -27,7 +32,9 @@ enum Chromium {
     return nil
   }()
 
-  static func render(html: String, width: Int = 1280, height: Int = 6000) throws -> (status: Int32, png: URL, output: String) {
+  static func render(html: String, width: Int = 1280, height: Int = 6000) throws -> (
+    status: Int32, png: URL, output: String
+  ) {
     let dir = TestSupport.temporaryDirectory("report-render")
     let page = dir.appendingPathComponent("report.html")
     let png = dir.appendingPathComponent("report.png")
@@ -65,7 +72,8 @@ struct ChromiumRenderTests {
     "the render check rejects a page that fetches something",
     .enabled(if: Chromium.executable != nil, "Chromium is not installed"))
   func rejectsExternalResources() throws {
-    let page = "<!DOCTYPE html><html><body><img src=\"https://example.invalid/x.png\"></body></html>"
+    let page =
+      "<!DOCTYPE html><html><body><img src=\"https://example.invalid/x.png\"></body></html>"
     let result = try Chromium.render(html: page, width: 400, height: 300)
     #expect(result.status != 0)
     #expect(result.output.contains("not self-contained"))

@@ -7,11 +7,11 @@ import Synthetic
 import Testing
 import _TestSupport
 
+@testable import Reports
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-
-@testable import Reports
 
 /// A small generated world (about 900 deals) and a report of it with every section: quick
 /// enough for a debug build (seconds), big enough for every chart to have data.
@@ -40,7 +40,11 @@ enum ReportFixture {
       backtest: backtest
         ? BacktestOptions(from: last.previous, to: last, trials: 200, seed: 3, threads: 2) : nil,
       scenarios: scenarios
-        ? [Scenario(name: scenarioName, description: "two AEs", changes: [.hire(count: 2, role: "ae", team: nil, on: nil)])]
+        ? [
+          Scenario(
+            name: scenarioName, description: "two AEs",
+            changes: [.hire(count: 2, role: "ae", team: nil, on: nil)])
+        ]
         : [],
       command: "pipecast report --data 'crm <&>' --output r.html")
   }
@@ -56,7 +60,9 @@ enum ReportFixture {
   static func svgElements(_ html: String) -> [String] {
     var out: [String] = []
     var rest = html[...]
-    while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+    while let start = rest.range(of: "<svg "),
+      let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+    {
       out.append(String(rest[start.lowerBound..<end.upperBound]))
       rest = rest[end.upperBound...]
     }

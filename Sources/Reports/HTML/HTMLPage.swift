@@ -75,7 +75,8 @@ enum HTMLPage {
   /// A titled section with an anchor.
   static func section(id: String, title: String, lede: String? = nil, _ body: String) -> String {
     "<section id=\"\(Markup.escape(id))\">\n<h2>\(Markup.escape(title))</h2>\n"
-      + (lede.map { "<p class=\"lede\">\(Markup.escape($0))</p>\n" } ?? "") + body + "\n</section>\n"
+      + (lede.map { "<p class=\"lede\">\(Markup.escape($0))</p>\n" } ?? "") + body
+      + "\n</section>\n"
   }
 
   /// A sub-heading inside a section.
@@ -85,7 +86,8 @@ enum HTMLPage {
 
   /// A chart with a caption that says how to read it.
   static func figure(_ chart: SVGChart, caption: String) -> String {
-    "<figure>\n" + chart.render() + "\n<figcaption>\(Markup.escape(caption))</figcaption>\n</figure>\n"
+    "<figure>\n" + chart.render()
+      + "\n<figcaption>\(Markup.escape(caption))</figcaption>\n</figure>\n"
   }
 
   /// A paragraph of plain text.
@@ -96,7 +98,8 @@ enum HTMLPage {
   /// A bulleted list of notes (nothing when empty).
   static func notes(_ items: [String]) -> String {
     guard !items.isEmpty else { return "" }
-    return "<ul class=\"notes\">\n" + items.map { "<li>\(Markup.escape($0))</li>" }.joined(separator: "\n")
+    return "<ul class=\"notes\">\n"
+      + items.map { "<li>\(Markup.escape($0))</li>" }.joined(separator: "\n")
       + "\n</ul>\n"
   }
 
@@ -116,11 +119,13 @@ enum HTMLPage {
     func cellClass(_ i: Int) -> String {
       i < table.alignments.count && table.alignments[i] == .right ? " class=\"num\"" : ""
     }
-    out += "<thead><tr>"
+    out +=
+      "<thead><tr>"
       + table.headers.enumerated().map { "<th\(cellClass($0))>\(Markup.escape($1))</th>" }.joined()
       + "</tr></thead>\n<tbody>\n"
     for row in table.rows {
-      out += "<tr>" + row.enumerated().map { "<td\(cellClass($0))>\(Markup.escape($1))</td>" }.joined()
+      out +=
+        "<tr>" + row.enumerated().map { "<td\(cellClass($0))>\(Markup.escape($1))</td>" }.joined()
         + "</tr>\n"
     }
     out += "</tbody>\n</table>\n</div>\n"

@@ -13,7 +13,8 @@ extension HTMLReport {
       sections.append(("backtest", "Backtest", BacktestSection.render(backtest)))
     }
     if let scenarios = content.scenarios {
-      sections.append(("scenarios", "Scenarios", ScenarioSection.render(scenarios, quotas: content.quotas)))
+      sections.append(
+        ("scenarios", "Scenarios", ScenarioSection.render(scenarios, quotas: content.quotas)))
     }
     var body = "<header>\n<h1>\(Markup.escape(title))</h1>\n"
     body +=
@@ -22,7 +23,8 @@ extension HTMLReport {
       + "\(o.trials) trials</p>\n"
     body +=
       "<nav class=\"toc\">"
-      + sections.map { "<a href=\"#\($0.id)\">\(Markup.escape($0.title))</a>" }.joined() + "</nav>\n"
+      + sections.map { "<a href=\"#\($0.id)\">\(Markup.escape($0.title))</a>" }.joined()
+      + "</nav>\n"
     body += "</header>\n"
     body += sections.map(\.html).joined()
     body += footer(content)
@@ -39,7 +41,8 @@ extension HTMLReport {
         groups[groups.count - 1] += " " + token
       }
     }
-    return "<code>" + groups.map { "<span class=\"arg\">\(Markup.escape($0))</span>" }
+    return "<code>"
+      + groups.map { "<span class=\"arg\">\(Markup.escape($0))</span>" }
       .joined(separator: " ") + "</code>"
   }
 
@@ -54,11 +57,18 @@ extension HTMLReport {
     ]
     if let b = o.backtest {
       rows.append(
-        ("Backtest", "\(b.from.label) … \(b.to.label), \(b.schedule.rawValue) origins, lead \(b.lead), \(b.trials) trials per origin"))
+        (
+          "Backtest",
+          "\(b.from.label) … \(b.to.label), \(b.schedule.rawValue) origins, lead \(b.lead), \(b.trials) trials per origin"
+        ))
     }
     if !o.scenarios.isEmpty {
       rows.append(
-        ("Scenarios", o.scenarios.map { s in s.file.map { "\(s.name) (\($0))" } ?? s.name }.joined(separator: ", ")))
+        (
+          "Scenarios",
+          o.scenarios.map { s in s.file.map { "\(s.name) (\($0))" } ?? s.name }.joined(
+            separator: ", ")
+        ))
     }
     rows.append(("Pipecast version", o.version))
     if let command = o.command { rows.append(("Reproduce with", command)) }

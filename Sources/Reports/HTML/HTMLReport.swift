@@ -111,7 +111,8 @@ public enum HTMLReport {
     let model = try PipelineFitter().fit(folder: folder)
 
     progress("computing KPIs")
-    let current = options.calendar.period(options.forecastPeriods[0].length, containing: folder.asOf)
+    let current = options.calendar.period(
+      options.forecastPeriods[0].length, containing: folder.asOf)
     let lastComplete = current.end == folder.asOf.advanced(by: 1) ? current : current.previous
     var request = KPIRequest(period: lastComplete)
     request.fittedWinProbability = Dictionary(
@@ -156,7 +157,8 @@ public enum HTMLReport {
     var backtest: BacktestResult?
     if let settings = options.backtest {
       progress("backtesting \(settings.from.label) … \(settings.to.label)")
-      backtest = try Backtest(options: settings).run(folder: folder, forecaster: PipecastForecaster())
+      backtest = try Backtest(options: settings).run(
+        folder: folder, forecaster: PipecastForecaster())
     }
 
     var scenarios: ScenarioComparison?

@@ -10,7 +10,8 @@ import Scenarios
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Write a self-contained HTML report: KPIs, forecast fan chart, funnel, backtest, scenarios.",
+    abstract:
+      "Write a self-contained HTML report: KPIs, forecast fan chart, funnel, backtest, scenarios.",
     discussion: """
       The file has inline CSS and SVG charts and nothing else: no scripts, fonts or images are
       fetched, so it opens offline and can be mailed. The footer records the data folder, as-of
@@ -38,22 +39,31 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .long, help: "Complete periods of actual bookings shown before the forecast.")
   var history: Int = 8
 
-  @Option(name: .long, parsing: .singleValue, help: "A what-if scenario (YAML); repeat for several.")
+  @Option(
+    name: .long, parsing: .singleValue, help: "A what-if scenario (YAML); repeat for several.")
   var scenario: [String] = []
 
   @Flag(name: .long, help: "Add the backtest section.")
   var backtest = false
 
-  @Option(name: .customLong("backtest-periods"), help: "Complete periods the backtest scores (ending with the last one).")
+  @Option(
+    name: .customLong("backtest-periods"),
+    help: "Complete periods the backtest scores (ending with the last one).")
   var backtestPeriods: Int = 8
 
   @Option(name: .customLong("backtest-trials"), help: "Simulated trials per backtest origin.")
   var backtestTrials: Int = 2_000
 
   func validate() throws {
-    guard trials >= 100, trials <= 10_000_000 else { throw ValidationError("--trials must be between 100 and 10,000,000") }
-    guard history >= 0, history <= 40 else { throw ValidationError("--history must be between 0 and 40") }
-    guard backtestPeriods >= 1, backtestPeriods <= 40 else { throw ValidationError("--backtest-periods must be between 1 and 40") }
+    guard trials >= 100, trials <= 10_000_000 else {
+      throw ValidationError("--trials must be between 100 and 10,000,000")
+    }
+    guard history >= 0, history <= 40 else {
+      throw ValidationError("--history must be between 0 and 40")
+    }
+    guard backtestPeriods >= 1, backtestPeriods <= 40 else {
+      throw ValidationError("--backtest-periods must be between 1 and 40")
+    }
     guard backtestTrials >= 100, backtestTrials <= 1_000_000 else {
       throw ValidationError("--backtest-trials must be between 100 and 1,000,000")
     }
@@ -115,11 +125,20 @@ struct ReportCommand: ParsableCommand {
     if dataOptions.fiscalYearStart != 1 {
       parts += ["--fiscal-year-start", String(format: "%02d", dataOptions.fiscalYearStart)]
     }
-    if let p = periodOptions.periods { parts += ["--periods", p] } else { parts += ["--horizon", periodOptions.horizon] }
-    parts += ["--trials", String(trials), "--seed", String(runOptions.seed), "--history", String(history)]
+    if let p = periodOptions.periods {
+      parts += ["--periods", p]
+    } else {
+      parts += ["--horizon", periodOptions.horizon]
+    }
+    parts += [
+      "--trials", String(trials), "--seed", String(runOptions.seed), "--history", String(history),
+    ]
     for s in scenario { parts += ["--scenario", s] }
     if backtest {
-      parts += ["--backtest", "--backtest-periods", String(backtestPeriods), "--backtest-trials", String(backtestTrials)]
+      parts += [
+        "--backtest", "--backtest-periods", String(backtestPeriods), "--backtest-trials",
+        String(backtestTrials),
+      ]
     }
     parts += ["--output", output]
     return parts.map(shellQuoted).joined(separator: " ")

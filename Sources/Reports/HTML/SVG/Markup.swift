@@ -48,15 +48,17 @@ public enum AxisFormat {
     let magnitude = abs(value)
     let reference = max(magnitude, abs(step ?? 0))
     let (unit, suffix): (Double, String) =
-      reference >= 1e9 ? (1e9, "B") : reference >= 1e6 ? (1e6, "M") : reference >= 1e3 ? (1e3, "k") : (1, "")
+      reference >= 1e9
+      ? (1e9, "B") : reference >= 1e6 ? (1e6, "M") : reference >= 1e3 ? (1e3, "k") : (1, "")
     var digits: Int
     if let step, step > 0 {
       // The fewest decimals (up to 3) that write every multiple of `step` exactly.
       let scaled = step / unit
-      digits = (0...3).first { d in
-        let x = scaled * pow(10, Double(d))
-        return abs(x - x.rounded()) < 1e-6 * max(1, x)
-      } ?? 3
+      digits =
+        (0...3).first { d in
+          let x = scaled * pow(10, Double(d))
+          return abs(x - x.rounded()) < 1e-6 * max(1, x)
+        } ?? 3
     } else {
       let scaled = magnitude / unit
       digits = scaled >= 100 || unit == 1 ? 0 : scaled >= 10 ? 1 : 2

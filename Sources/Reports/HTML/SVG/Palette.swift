@@ -21,7 +21,9 @@ public enum Palette {
   public static let neutral = "#999999"
 
   /// Colours for series in order; yellow is last because it is faint on white.
-  public static let series = [blue, orange, bluishGreen, vermillion, reddishPurple, skyBlue, black, yellow]
+  public static let series = [
+    blue, orange, bluishGreen, vermillion, reddishPurple, skyBlue, black, yellow,
+  ]
 
   /// Dash patterns to pair with `series`, so lines differ without colour too.
   public static let dashes: [String?] = [nil, "6 3", "2 3", "8 3 2 3", "1 2", "10 4", nil, "4 4"]

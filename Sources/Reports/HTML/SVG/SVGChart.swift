@@ -107,7 +107,8 @@ public struct SVGChart: Sendable {
     let cy = (plotTop + plotBottom) / 2
     overlay.append(
       "<text x=\"\(n(cx))\" y=\"\(n(cy))\" transform=\"rotate(-90 \(n(cx)) \(n(cy)))\" "
-        + "text-anchor=\"middle\" font-size=\"12\" fill=\"\(Palette.axis)\">\(Markup.escape(title))</text>")
+        + "text-anchor=\"middle\" font-size=\"12\" fill=\"\(Palette.axis)\">\(Markup.escape(title))</text>"
+    )
   }
 
   /// A numeric x axis: vertical grid lines (optional), tick labels below and a title.
@@ -125,7 +126,8 @@ public struct SVGChart: Sendable {
   }
 
   /// The x axis line, tick marks and labels at given pixel positions, and the axis title.
-  public mutating func xAxis(ticks: [(position: Double, label: String)], title: String, grid: Bool) {
+  public mutating func xAxis(ticks: [(position: Double, label: String)], title: String, grid: Bool)
+  {
     for tick in ticks {
       if grid {
         marks.append(
@@ -136,7 +138,9 @@ public struct SVGChart: Sendable {
         "<line x1=\"\(n(tick.position))\" y1=\"\(n(plotBottom))\" x2=\"\(n(tick.position))\" "
           + "y2=\"\(n(plotBottom + 4))\" stroke=\"\(Palette.axis)\" stroke-width=\"1\"/>")
       overlay.append(
-        text(x: tick.position, y: plotBottom + 18, tick.label, anchor: "middle", size: 12, color: Palette.axis))
+        text(
+          x: tick.position, y: plotBottom + 18, tick.label, anchor: "middle", size: 12,
+          color: Palette.axis))
     }
     overlay.append(
       "<line x1=\"\(n(plotLeft))\" y1=\"\(n(plotBottom))\" x2=\"\(n(plotRight))\" y2=\"\(n(plotBottom))\" "
@@ -269,7 +273,8 @@ public struct SVGChart: Sendable {
           "<polygon points=\"\(pointList([ChartPoint(c.x, c.y - 5.5), ChartPoint(c.x + 5.5, c.y), ChartPoint(c.x, c.y + 5.5), ChartPoint(c.x - 5.5, c.y)]))\" "
             + "fill=\"\(item.color)\"/>")
       }
-      overlay.append(text(x: x + 28, y: y + 4, item.label, anchor: "start", size: 12, color: "#222222"))
+      overlay.append(
+        text(x: x + 28, y: y + 4, item.label, anchor: "start", size: 12, color: "#222222"))
       x += width
     }
   }

@@ -71,7 +71,9 @@ public struct LinearScale: Sendable, Equatable {
   public var ticks: [Double] {
     let first = (domain.lowerBound / tickStep).rounded(.up)
     let last = (domain.upperBound / tickStep).rounded(.down)
-    guard first <= last, last - first < 1_000 else { return [domain.lowerBound, domain.upperBound] }
+    guard first <= last, last - first < 1_000 else {
+      return [domain.lowerBound, domain.upperBound]
+    }
     // Multiply, never accumulate, so 0.1 steps do not drift into 0.30000000000000004.
     return stride(from: first, through: last, by: 1).map { $0 * tickStep }
   }

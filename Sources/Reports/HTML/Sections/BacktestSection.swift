@@ -38,7 +38,8 @@ enum BacktestSection {
     body += "</div>\n"
     body += HTMLPage.table(BacktestTable.calibration(result))
     body += HTMLPage.foldedNotes(result.notes, what: "notes from the backtest runs")
-    return HTMLPage.section(id: "backtest", title: "Backtest: forecasts against actuals", lede: lede, body)
+    return HTMLPage.section(
+      id: "backtest", title: "Backtest: forecasts against actuals", lede: lede, body)
   }
 
   /// Category labels for the origins: the period, with the as-of date when periods repeat.
@@ -58,8 +59,13 @@ enum BacktestSection {
       [o.forecast.p10, o.forecast.p90, o.actual] + (o.baselines.crmWeighted.map { [$0] } ?? [])
     }
     let y = LinearScale.nice(covering: values, including: [0], range: chart.yRange)
-    chart.yAxis(y, title: "Bookings (currency units)") { AxisFormat.compactAmount($0, step: y.tickStep) }
-    chart.xAxis(x, title: labels.contains { $0.contains("@") } ? "Period @ origin" : "Forecast period (origin at its start)")
+    chart.yAxis(y, title: "Bookings (currency units)") {
+      AxisFormat.compactAmount($0, step: y.tickStep)
+    }
+    chart.xAxis(
+      x,
+      title: labels.contains { $0.contains("@") }
+        ? "Period @ origin" : "Forecast period (origin at its start)")
     for (i, o) in result.origins.enumerated() {
       let f = o.forecast
       let left = x.start(i)
@@ -67,12 +73,17 @@ enum BacktestSection {
       let inside = o.actual >= f.p10 && o.actual <= f.p90
       chart.rect(
         x0: left, y0: y(f.p10), x1: right, y1: y(f.p90), fill: Palette.blue, opacity: 0.3,
-        label: "\(labels[i]): P10–P90 \(NumberFormatting.amount(f.p10)) – \(NumberFormatting.amount(f.p90))")
+        label:
+          "\(labels[i]): P10–P90 \(NumberFormatting.amount(f.p10)) – \(NumberFormatting.amount(f.p90))"
+      )
       chart.rect(
         x0: left, y0: y(f.p25), x1: right, y1: y(f.p75), fill: Palette.blue, opacity: 0.65,
-        label: "\(labels[i]): P25–P75 \(NumberFormatting.amount(f.p25)) – \(NumberFormatting.amount(f.p75))")
+        label:
+          "\(labels[i]): P25–P75 \(NumberFormatting.amount(f.p25)) – \(NumberFormatting.amount(f.p75))"
+      )
       chart.segment(
-        from: ChartPoint(left, y(f.p50)), to: ChartPoint(right, y(f.p50)), color: "#FFFFFF", width: 2)
+        from: ChartPoint(left, y(f.p50)), to: ChartPoint(right, y(f.p50)), color: "#FFFFFF",
+        width: 2)
       if let crm = o.baselines.crmWeighted {
         chart.diamond(
           ChartPoint(x.center(i) + x.bandwidth / 2 + 9, y(crm)), radius: 5.5, color: Palette.orange,
@@ -99,20 +110,25 @@ enum BacktestSection {
     let x = LinearScale(domain: 0...1, range: chart.xRange, tickStep: 0.2)
     let y = LinearScale(domain: 0...1, range: chart.yRange, tickStep: 0.2)
     chart.yAxis(y, title: "Observed share won in period") { AxisFormat.percent($0) }
-    chart.xAxis(x, title: "Forecast probability of winning in period", grid: true) { AxisFormat.percent($0) }
+    chart.xAxis(x, title: "Forecast probability of winning in period", grid: true) {
+      AxisFormat.percent($0)
+    }
     chart.segment(
       from: ChartPoint(x(0), y(0)), to: ChartPoint(x(1), y(1)), color: Palette.axis, width: 1,
       dash: "4 4")
     let c = result.calibration
     var legend: [LegendItem] = []
     let series: [(String, DealLevelScores?, String, Bool)] = [
-      ("Pipecast", c.pipecast, Palette.blue, false), ("CRM probability", c.crm, Palette.orange, true),
+      ("Pipecast", c.pipecast, Palette.blue, false),
+      ("CRM probability", c.crm, Palette.orange, true),
     ]
     let maxCount = Double(
       series.compactMap { $0.1?.reliability.map(\.count).max() }.max() ?? 1)
     for (name, scores, color, diamond) in series {
       guard let scores else { continue }
-      let bins = scores.reliability.filter { $0.count > 0 && $0.meanForecast != nil && $0.observedFrequency != nil }
+      let bins = scores.reliability.filter {
+        $0.count > 0 && $0.meanForecast != nil && $0.observedFrequency != nil
+      }
       let points = bins.map { ChartPoint(x($0.meanForecast!), y($0.observedFrequency!)) }
       chart.line(points, color: color, width: 1.5, dash: diamond ? "5 3" : nil)
       for (b, p) in zip(bins, points) {

@@ -18,7 +18,9 @@ enum ForecastSection {
     // Headroom above the highest mark for the P(≥ quota) labels.
     let y = LinearScale.nice(
       covering: values, including: [0, (values.max() ?? 0) * 1.1], range: chart.yRange)
-    chart.yAxis(y, title: "Bookings (currency units)") { AxisFormat.compactAmount($0, step: y.tickStep) }
+    chart.yAxis(y, title: "Bookings (currency units)") {
+      AxisFormat.compactAmount($0, step: y.tickStep)
+    }
     chart.xAxis(x, title: "Period (actual to the left of the line, forecast to the right)")
 
     // A divider between what happened and what is forecast.
@@ -37,7 +39,10 @@ enum ForecastSection {
     let fanColor = Palette.blue
     let centers = forecast.periods.indices.map { x.center(firstForecast + $0) }
     let half = x.bandwidth / 2
-    func band(_ low: (DistributionSummary) -> Double, _ high: (DistributionSummary) -> Double, _ opacity: Double, _ name: String) {
+    func band(
+      _ low: (DistributionSummary) -> Double, _ high: (DistributionSummary) -> Double,
+      _ opacity: Double, _ name: String
+    ) {
       var upper: [ChartPoint] = []
       var lower: [ChartPoint] = []
       for (i, p) in forecast.periods.enumerated() {
@@ -67,12 +72,15 @@ enum ForecastSection {
     }
 
     // Actual bookings.
-    let actualPoints = history.enumerated().map { ChartPoint(x.center($0.offset), y($0.element.bookings)) }
+    let actualPoints = history.enumerated().map {
+      ChartPoint(x.center($0.offset), y($0.element.bookings))
+    }
     chart.line(actualPoints, color: Palette.black, width: 2)
     for (i, h) in history.enumerated() {
       chart.dot(
         actualPoints[i], radius: 4, color: Palette.black,
-        label: "\(h.period): \(NumberFormatting.amount(h.bookings)) booked in \(h.wonDeals) won deals")
+        label:
+          "\(h.period): \(NumberFormatting.amount(h.bookings)) booked in \(h.wonDeals) won deals")
     }
 
     // Quota: a level segment over each period that has one.
@@ -80,7 +88,8 @@ enum ForecastSection {
       guard let q = quotas[label] else { continue }
       let slot = x.step / 2
       chart.segment(
-        from: ChartPoint(x.center(i) - slot + 2, y(q)), to: ChartPoint(x.center(i) + slot - 2, y(q)),
+        from: ChartPoint(x.center(i) - slot + 2, y(q)),
+        to: ChartPoint(x.center(i) + slot - 2, y(q)),
         color: Palette.vermillion, width: 2, dash: "7 4")
     }
     // The chance of reaching the quota, above each forecast box.
@@ -100,7 +109,9 @@ enum ForecastSection {
       LegendItem("90%", color: fanColor, mark: .band(opacity: 0.18)),
     ]
     if !quotas.isEmpty {
-      legend.append(LegendItem("Quota (sum of reps' quotas)", color: Palette.vermillion, mark: .line(dash: "7 4")))
+      legend.append(
+        LegendItem(
+          "Quota (sum of reps' quotas)", color: Palette.vermillion, mark: .line(dash: "7 4")))
     }
     chart.legend(legend)
 

@@ -106,10 +106,16 @@ enum FunnelSection {
       }
       let a = s.advanceProbability
       let mid = (top + bottom) / 2
-      chart.segment(from: ChartPoint(x(a.lower), mid - 7), to: ChartPoint(x(a.lower), mid + 7), color: Palette.black)
-      chart.segment(from: ChartPoint(x(a.upper), mid - 7), to: ChartPoint(x(a.upper), mid + 7), color: Palette.black)
-      chart.segment(from: ChartPoint(x(a.lower), mid), to: ChartPoint(x(a.upper), mid), color: Palette.black)
-      chart.label(x: chart.plotLeft - 8, y: mid + 4, s.name, anchor: "end", size: 12, color: "#1E1E1E")
+      chart.segment(
+        from: ChartPoint(x(a.lower), mid - 7), to: ChartPoint(x(a.lower), mid + 7),
+        color: Palette.black)
+      chart.segment(
+        from: ChartPoint(x(a.upper), mid - 7), to: ChartPoint(x(a.upper), mid + 7),
+        color: Palette.black)
+      chart.segment(
+        from: ChartPoint(x(a.lower), mid), to: ChartPoint(x(a.upper), mid), color: Palette.black)
+      chart.label(
+        x: chart.plotLeft - 8, y: mid + 4, s.name, anchor: "end", size: 12, color: "#1E1E1E")
       chart.label(
         x: chart.plotLeft - 8, y: mid + 17, "\(s.entered) stays", anchor: "end", size: 10,
         color: Palette.axis)
@@ -127,7 +133,9 @@ enum FunnelSection {
     let y = LinearScale(domain: 0...1, range: chart.yRange, tickStep: 0.2)
     chart.yAxis(y, title: "Probability of winning") { AxisFormat.percent($0) }
     chart.xAxis(x, title: "Stage (pipeline order)")
-    let fitted = stages.enumerated().map { ChartPoint(x.center($0.offset), y($0.element.winProbability)) }
+    let fitted = stages.enumerated().map {
+      ChartPoint(x.center($0.offset), y($0.element.winProbability))
+    }
     chart.line(fitted, color: Palette.blue, width: 1.5)
     for (i, s) in stages.enumerated() {
       if let crm = s.crmProbability {
@@ -142,7 +150,8 @@ enum FunnelSection {
         fitted[i], radius: 5.5, color: Palette.blue,
         label: "\(s.name): fitted \(NumberFormatting.percent(s.winProbability, digits: 0))")
       chart.label(
-        x: x.center(i) + 10, y: fitted[i].y + 4, NumberFormatting.percent(s.winProbability, digits: 0),
+        x: x.center(i) + 10, y: fitted[i].y + 4,
+        NumberFormatting.percent(s.winProbability, digits: 0),
         size: 12, color: Palette.blue, bold: true)
     }
     var legend = [LegendItem("Fitted eventual win probability", color: Palette.blue, mark: .dot)]
@@ -177,12 +186,17 @@ enum FunnelSection {
       }
       // Carry the last level to the edge of the plot (or to the last observation).
       let lastTime = min(x.domain.upperBound, km.times.last ?? 0)
-      points.append(ChartPoint(x(max(lastTime, x.domain.upperBound)), y(km.survival(at: x.domain.upperBound))))
-      let median = km.median.map { "median \(NumberFormatting.fixed($0, digits: 1)) d" } ?? "median not reached"
+      points.append(
+        ChartPoint(x(max(lastTime, x.domain.upperBound)), y(km.survival(at: x.domain.upperBound))))
+      let median =
+        km.median.map { "median \(NumberFormatting.fixed($0, digits: 1)) d" }
+        ?? "median not reached"
       chart.stepLine(
         points, color: Palette.color(i), width: 2.2, dash: Palette.dash(i),
         label: "\(s.stage): \(km.count) stays, \(km.count - km.eventCount) censored, \(median)")
-      legend.append(LegendItem("\(s.stage) (\(median))", color: Palette.color(i), mark: .line(dash: Palette.dash(i))))
+      legend.append(
+        LegendItem(
+          "\(s.stage) (\(median))", color: Palette.color(i), mark: .line(dash: Palette.dash(i))))
     }
     chart.legend(legend)
     return chart

@@ -27,7 +27,9 @@ enum KPISection {
 
   /// The change from `previous` to `current`: percentage points for shares, relative change for
   /// everything else; nil when either is missing or the relative change divides by zero.
-  static func change(current: Double?, previous: Double?, unit: KPIUnit) -> (value: Double, text: String)? {
+  static func change(current: Double?, previous: Double?, unit: KPIUnit) -> (
+    value: Double, text: String
+  )? {
     guard let c = current, let p = previous, c.isFinite, p.isFinite else { return nil }
     if unit == .ratio {
       let points = (c - p) * 100
@@ -47,7 +49,8 @@ enum KPISection {
     if let star = current.kpis.first(where: { $0.group == .northStar }),
       !headlines.contains(where: { $0.id == star.id })
     {
-      shown.append(Headline(id: star.id, name: title(star.id) + " (north star)", higherIsBetter: true))
+      shown.append(
+        Headline(id: star.id, name: title(star.id) + " (north star)", higherIsBetter: true))
     }
     shown += headlines
     for h in shown.prefix(12) {
@@ -82,7 +85,8 @@ enum KPISection {
     for k in current.kpis {
       let p = previous[k.id]
       table.append([
-        KPITable.groupTitle(k.group), k.id, k.value.map { KPITable.format($0, unit: k.unit) } ?? "n/a",
+        KPITable.groupTitle(k.group), k.id,
+        k.value.map { KPITable.format($0, unit: k.unit) } ?? "n/a",
         p?.value.map { KPITable.format($0, unit: k.unit) } ?? "n/a",
         change(current: k.value, previous: p?.value, unit: k.unit)?.text ?? "–", String(k.n),
         k.missing ?? "",

@@ -56,17 +56,22 @@ enum ScenarioSection {
       + periods.compactMap { quotas[$0] }
     // Boxes, not bars: the axis need not start at zero, and the differences stay visible.
     let y = LinearScale.nice(covering: values, range: chart.yRange)
-    chart.yAxis(y, title: "Bookings (currency units)") { AxisFormat.compactAmount($0, step: y.tickStep) }
+    chart.yAxis(y, title: "Bookings (currency units)") {
+      AxisFormat.compactAmount($0, step: y.tickStep)
+    }
     chart.xAxis(x, title: "Forecast period")
     let slot = x.bandwidth / Double(runs.count)
     for (p, period) in periods.enumerated() {
       for (r, run) in runs.enumerated() {
-        guard let f = run.1.periods.first(where: { $0.period == period })?.bookings else { continue }
+        guard let f = run.1.periods.first(where: { $0.period == period })?.bookings else {
+          continue
+        }
         let left = x.start(p) + slot * Double(r) + slot * 0.12
         let right = left + slot * 0.76
         let mid = (left + right) / 2
         let color = Palette.color(r)
-        chart.segment(from: ChartPoint(mid, y(f.p10)), to: ChartPoint(mid, y(f.p90)), color: color, width: 1.5)
+        chart.segment(
+          from: ChartPoint(mid, y(f.p10)), to: ChartPoint(mid, y(f.p90)), color: color, width: 1.5)
         for v in [f.p10, f.p90] {
           chart.segment(
             from: ChartPoint(mid - slot * 0.18, y(v)), to: ChartPoint(mid + slot * 0.18, y(v)),
@@ -77,15 +82,20 @@ enum ScenarioSection {
           label:
             "\(run.0), \(period): P25–P75 \(NumberFormatting.amount(f.p25)) – \(NumberFormatting.amount(f.p75)), "
             + "median \(NumberFormatting.amount(f.p50))")
-        chart.segment(from: ChartPoint(left, y(f.p50)), to: ChartPoint(right, y(f.p50)), color: "#FFFFFF", width: 2)
+        chart.segment(
+          from: ChartPoint(left, y(f.p50)), to: ChartPoint(right, y(f.p50)), color: "#FFFFFF",
+          width: 2)
       }
       if let q = quotas[period] {
         chart.segment(
-          from: ChartPoint(x.start(p) - 4, y(q)), to: ChartPoint(x.start(p) + x.bandwidth + 4, y(q)),
+          from: ChartPoint(x.start(p) - 4, y(q)),
+          to: ChartPoint(x.start(p) + x.bandwidth + 4, y(q)),
           color: Palette.vermillion, width: 2, dash: "7 4")
       }
     }
-    var legend = runs.enumerated().map { LegendItem($0.element.0, color: Palette.color($0.offset), mark: .band(opacity: 0.85)) }
+    var legend = runs.enumerated().map {
+      LegendItem($0.element.0, color: Palette.color($0.offset), mark: .band(opacity: 0.85))
+    }
     if periods.contains(where: { quotas[$0] != nil }) {
       legend.append(LegendItem("Quota", color: Palette.vermillion, mark: .line(dash: "7 4")))
     }
@@ -99,16 +109,21 @@ enum ScenarioSection {
     // Room for the longest lever label (about 7 px per character at 12 px).
     let longest = rows.map { "\(leverTitle($0.lever)) \($0.step)".count }.max() ?? 10
     var chart = SVGChart(
-      width: 960, height: 100 + rowHeight * Double(rows.count), title: "Tornado: bookings change per lever",
+      width: 960, height: 100 + rowHeight * Double(rows.count),
+      title: "Tornado: bookings change per lever",
       insets: ChartInsets(top: 40, right: 70, bottom: 48, left: max(120, 7 * Double(longest) + 20)))
     let values = rows.flatMap { [$0.difference.p10, $0.difference.p90, $0.difference.mean] }
     let x = LinearScale.nice(covering: values, including: [0], range: chart.xRange, tickCount: 6)
-    let band = BandScale(categories: rows.map(\.lever), range: (chart.plotTop, chart.plotBottom), padding: 0.3)
-    chart.xAxis(x, title: "Change in bookings over the forecast periods (currency units)", grid: true) {
+    let band = BandScale(
+      categories: rows.map(\.lever), range: (chart.plotTop, chart.plotBottom), padding: 0.3)
+    chart.xAxis(
+      x, title: "Change in bookings over the forecast periods (currency units)", grid: true
+    ) {
       AxisFormat.compactAmount($0, step: x.tickStep)
     }
     chart.segment(
-      from: ChartPoint(x(0), chart.plotTop), to: ChartPoint(x(0), chart.plotBottom), color: Palette.axis,
+      from: ChartPoint(x(0), chart.plotTop), to: ChartPoint(x(0), chart.plotBottom),
+      color: Palette.axis,
       width: 1)
     for (i, row) in rows.enumerated() {
       let top = band.start(i)
@@ -120,10 +135,15 @@ enum ScenarioSection {
         x0: x(0), y0: top, x1: x(d.mean), y1: bottom, fill: color, opacity: 0.85,
         label:
           "\(row.lever) \(row.step): mean \(signedAmount(d.mean)), P10 \(signedAmount(d.p10)), "
-          + "P90 \(signedAmount(d.p90)), P(better) \(NumberFormatting.percent(row.probabilityBetter, digits: 0))")
-      chart.segment(from: ChartPoint(x(d.p10), mid), to: ChartPoint(x(d.p90), mid), color: Palette.black, width: 1.2)
+          + "P90 \(signedAmount(d.p90)), P(better) \(NumberFormatting.percent(row.probabilityBetter, digits: 0))"
+      )
+      chart.segment(
+        from: ChartPoint(x(d.p10), mid), to: ChartPoint(x(d.p90), mid), color: Palette.black,
+        width: 1.2)
       for v in [d.p10, d.p90] {
-        chart.segment(from: ChartPoint(x(v), mid - 5), to: ChartPoint(x(v), mid + 5), color: Palette.black, width: 1.2)
+        chart.segment(
+          from: ChartPoint(x(v), mid - 5), to: ChartPoint(x(v), mid + 5), color: Palette.black,
+          width: 1.2)
       }
       chart.label(
         x: chart.plotLeft - 8, y: mid + 4, "\(leverTitle(row.lever)) \(row.step)", anchor: "end",
@@ -135,7 +155,9 @@ enum ScenarioSection {
     chart.legend([
       LegendItem("Raises bookings", color: Palette.blue, mark: .band(opacity: 0.85)),
       LegendItem("Lowers bookings", color: Palette.vermillion, mark: .band(opacity: 0.85)),
-      LegendItem("P10–P90 of the change; right: mean change in %", color: Palette.black, mark: .line(dash: nil)),
+      LegendItem(
+        "P10–P90 of the change; right: mean change in %", color: Palette.black,
+        mark: .line(dash: nil)),
     ])
     return chart
   }
