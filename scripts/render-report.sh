@@ -16,7 +16,7 @@ fi
 report=$1
 png=$2
 width=${3:-1280}
-height=${4:-6000}
+height=${4:-8000}
 log="$png.log"
 
 browser=""
