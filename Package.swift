@@ -96,5 +96,8 @@ let package = Package(
       dependencies: ["Inspection", "CRMData", "PipelineModel", "Statistics", "_TestSupport"]
     ),
     .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Synthetic", "CRMData", "_TestSupport"]),
+    .testTarget(
+      name: "ReportTests",
+      dependencies: ["Reports", "CRMData", "KPI", "Backtest", "Scenarios", "Synthetic", "_TestSupport"]),
   ]
 )

@@ -21,7 +21,7 @@ struct Pipecast: ParsableCommand {
       DemoCommand.self, ValidateCommand.self, GenerateCommand.self, ImportCommand.self,
       KPIsCommand.self, FitCommand.self, ForecastCommand.self, BacktestCommand.self,
       DealsCommand.self, BridgeCommand.self, WhatIfCommand.self, QuotaCommand.self,
-      FunnelCommand.self,
+      FunnelCommand.self, ReportCommand.self,
     ]
   )
 }
