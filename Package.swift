@@ -75,6 +75,10 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
     .testTarget(name: "ImportersTests", dependencies: ["Importers", "CRMData", "_TestSupport"]),
+    .testTarget(
+      name: "ReliabilityTests",
+      dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation", "_TestSupport"]
+    ),
     .testTarget(name: "BacktestTests", dependencies: ["Backtest", "CRMData", "Statistics", "Synthetic", "Reports", "_TestSupport"]),
   ]
 )

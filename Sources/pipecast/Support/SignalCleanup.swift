@@ -3,15 +3,30 @@ import Foundation
 
 /// On SIGINT or SIGTERM, removes any temporary output file still being written and exits with
 /// 130 or 143, so an interrupted run never leaves a partial or temporary file behind.
+///
+/// The signals are blocked in the main thread before any other thread exists (every thread
+/// inherits the mask), and one thread waits for them with `sigwait(3)`. The cleanup therefore
+/// runs as ordinary code, where taking a lock and allocating are allowed; a raw C signal handler
+/// could interrupt a thread holding the very lock it needs, or `malloc` itself. The cleanup
+/// closes `AtomicFile`'s gate for good, so no thread can create or rename an output afterwards,
+/// and then calls `_exit`.
 enum SignalCleanup {
+  /// Call first thing in `main`, before any thread is started.
   static func install() {
-    signal(SIGINT) { _ in
-      AtomicFile.removeTemporaryFiles()
-      _exit(130)
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+    let waiting = signals
+    let thread = Thread {
+      var set = waiting
+      var received: Int32 = 0
+      while sigwait(&set, &received) != 0 {}
+      AtomicFile.removeTemporaryFilesForExit()
+      _exit(128 + received)
     }
-    signal(SIGTERM) { _ in
-      AtomicFile.removeTemporaryFiles()
-      _exit(143)
-    }
+    thread.name = "pipecast-signals"
+    thread.start()
   }
 }
