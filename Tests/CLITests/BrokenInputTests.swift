@@ -81,3 +81,29 @@ import _TestSupport
     return ok(value)
   }
 }
+
+/// Broken model files given to `forecast --model`: exit 65 with the file's name, never a crash.
+@Suite struct BrokenModelFileTests {
+  static let sample = CLIRunner.root.appendingPathComponent("Samples/demo-crm").path
+
+  @Test(arguments: [
+    ("empty", ""),
+    ("not-json", "deal_id,created_on\n"),
+    ("truncated", "{\"format_version\": 1, \"as_of\": \"2025-"),
+    ("wrong-version", "{\"format_version\": 999}"),
+    ("array", "[1, 2, 3]"),
+    ("nan-literal", "{\"format_version\": 1, \"as_of\": NaN}"),
+    ("binary", "\u{0}\u{1}\u{2}\u{FFFD}"),
+  ])
+  func brokenModelFileExits65(name: String, contents: String) throws {
+    let dir = TestSupport.temporaryDirectory("model")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("\(name).json").path
+    try contents.write(toFile: path, atomically: true, encoding: .utf8)
+    let result = try CLIRunner.run([
+      "forecast", "--data", Self.sample, "--model", path, "--trials", "200",
+    ])
+    #expect(result.status == 65, "\(name): \(result.stderr)")
+    #expect(result.stderr.contains("\(name).json"), "\(name): \(result.stderr)")
+  }
+}
