@@ -19,7 +19,8 @@ import _TestSupport
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
     return names.sorted().compactMap { name in
       let dir = root.appendingPathComponent(name)
-      guard let text = try? String(contentsOf: dir.appendingPathComponent("EXPECT"), encoding: .utf8)
+      guard
+        let text = try? String(contentsOf: dir.appendingPathComponent("EXPECT"), encoding: .utf8)
       else { return nil }
       let line = text.trimmingCharacters(in: .newlines)
       let code = line.prefix { $0 != " " }

@@ -23,7 +23,8 @@ import _TestSupport
     let out = parent.appendingPathComponent("world")
     if existing {
       try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-      try "keep me\n".write(to: out.appendingPathComponent("deals.csv"), atomically: true, encoding: .utf8)
+      try "keep me\n".write(
+        to: out.appendingPathComponent("deals.csv"), atomically: true, encoding: .utf8)
     }
     let process = Process()
     process.executableURL = CLIRunner.executable
@@ -58,7 +59,9 @@ import _TestSupport
       #expect(left == ["world"], "left behind: \(left)")
       let kept = try FileManager.default.contentsOfDirectory(atPath: out.path)
       #expect(kept == ["deals.csv"])
-      #expect(try String(contentsOf: out.appendingPathComponent("deals.csv"), encoding: .utf8) == "keep me\n")
+      #expect(
+        try String(contentsOf: out.appendingPathComponent("deals.csv"), encoding: .utf8)
+          == "keep me\n")
     } else {
       #expect(left.isEmpty, "left behind: \(left)")
     }

@@ -1,6 +1,6 @@
 import CRMData
-import PipelineModel
 import Foundation
+import PipelineModel
 import Testing
 
 /// Every fixture of `Tests/Fixtures/broken` through the library (the CLI test runs the binary
@@ -15,7 +15,8 @@ struct BrokenInputCatalogueTests {
       #expect(f.status == 0 || f.status == 65, "\(f.name): EXPECT code \(f.status)")
       if f.status == 65 {
         // file:line(:column) — or the one file-level error that has no line.
-        let located = f.fragment.range(of: #"^[a-z_]+\.csv:\d+(:\d+)?: "#, options: .regularExpression)
+        let located = f.fragment.range(
+          of: #"^[a-z_]+\.csv:\d+(:\d+)?: "#, options: .regularExpression)
         #expect(located != nil || f.fragment.hasPrefix("no deals.csv"), "\(f.name): \(f.fragment)")
       }
     }
@@ -25,7 +26,8 @@ struct BrokenInputCatalogueTests {
   func errorFixtureFailsWithLocation(_ fixture: BrokenFixture) {
     do {
       let loaded = try CRMFolderLoader.load(at: fixture.url, options: LoadOptions(threads: 1))
-      Issue.record("\(fixture.name) loaded with \(loaded.warnings.count) warnings; expected an error")
+      Issue.record(
+        "\(fixture.name) loaded with \(loaded.warnings.count) warnings; expected an error")
     } catch {
       #expect(error.description.contains(fixture.fragment), "\(fixture.name): \(error.description)")
     }
@@ -35,7 +37,9 @@ struct BrokenInputCatalogueTests {
   func warningFixtureLoadsFitsAndForecasts(_ fixture: BrokenFixture) throws {
     let loaded = try CRMFolderLoader.load(at: fixture.url, options: LoadOptions(threads: 1))
     let warnings = loaded.warnings.map(\.description).joined(separator: "\n")
-    #expect(fixture.fragment.isEmpty || warnings.contains(fixture.fragment), "\(fixture.name): \(warnings)")
+    #expect(
+      fixture.fragment.isEmpty || warnings.contains(fixture.fragment),
+      "\(fixture.name): \(warnings)")
     guard !loaded.folder.deals.isEmpty else {
       // A deals.csv with a header only: fitting is refused with a data error, not a crash.
       #expect(throws: PipelineModelError.noDeals(asOf: loaded.folder.asOf)) {
@@ -47,8 +51,8 @@ struct BrokenInputCatalogueTests {
     #expect(!hasNonFinite(run.modelJSON), "\(fixture.name): model has NaN/inf")
     #expect(!hasNonFinite(run.forecastJSON), "\(fixture.name): forecast has NaN/inf")
     for p in run.forecast.periods {
-      #expect(p.bookings.p10 >= 0 && p.bookings.p10 <= p.bookings.p50 && p.bookings.p50 <= p.bookings.p90)
+      #expect(
+        p.bookings.p10 >= 0 && p.bookings.p10 <= p.bookings.p50 && p.bookings.p50 <= p.bookings.p90)
     }
   }
 }
-

@@ -9,7 +9,8 @@ struct CSVEdgeCaseTests {
 
   @Test func aTenMegabyteFieldLoads() throws {
     let big = String(repeating: "x", count: 10 << 20)
-    let deals = Self.header + "D1,2025-01-02,r1,100,won,2025-02-01,\"\(big)\"\nD2,2025-01-03,r1,5,open,,\n"
+    let deals =
+      Self.header + "D1,2025-01-02,r1,100,won,2025-02-01,\"\(big)\"\nD2,2025-01-03,r1,5,open,,\n"
     let loaded = try load(["deals.csv": deals])
     #expect(loaded.folder.deals.map(\.id) == ["D1", "D2"])
   }
@@ -17,7 +18,8 @@ struct CSVEdgeCaseTests {
   @Test func aTenMegabyteFieldWithQuotesAndNewlinesKeepsLineNumbers() {
     // 100 000 doubled quotes and 100 000 line breaks inside one field, then a bad date.
     let field = String(repeating: "ab\"\"c\n", count: 100_000)
-    let deals = Self.header + "D1,2025-01-02,r1,100,won,2025-02-01,\"\(field)\"\nD2,2025-02-30,r1,5,open,,\n"
+    let deals =
+      Self.header + "D1,2025-01-02,r1,100,won,2025-02-01,\"\(field)\"\nD2,2025-02-30,r1,5,open,,\n"
     #expect(throws: CRMDataError.self) { try load(["deals.csv": deals]) }
     do { _ = try load(["deals.csv": deals]) } catch {
       #expect(error.description.hasPrefix("deals.csv:100003:2: created_on '2025-02-30'"))
@@ -31,7 +33,10 @@ struct CSVEdgeCaseTests {
       _ = try load(["deals.csv": deals], maxErrors: 100)
       Issue.record("loaded")
     } catch {
-      guard case .invalidData(let d) = error else { Issue.record("\(error)"); return }
+      guard case .invalidData(let d) = error else {
+        Issue.record("\(error)")
+        return
+      }
       #expect(d.count == 100)
       #expect(d.first?.line == 2 && d.last?.line == 101)
     }
@@ -39,7 +44,9 @@ struct CSVEdgeCaseTests {
 
   @Test func aTwoHundredThousandColumnHeaderIsRead() {
     let header = (0..<200_000).map { "c\($0)" }.joined(separator: ",")
-    let deals = "deal_id,created_on,owner_id,amount,status," + header + "\nD1,2025-01-02,r1,1,open," + String(repeating: ",", count: 199_999) + "\n"
+    let deals =
+      "deal_id,created_on,owner_id,amount,status," + header + "\nD1,2025-01-02,r1,1,open,"
+      + String(repeating: ",", count: 199_999) + "\n"
     let loaded = try? load(["deals.csv": deals])
     #expect(loaded?.folder.deals.count == 1)
   }
@@ -55,7 +62,9 @@ struct CSVEdgeCaseTests {
   @Test func bigFilesAreSplitIntoChunksWithTheSameDiagnosticsAsOneThread() throws {
     // Over a megabyte so the loader reads in parallel chunks; a bad row near the end.
     var deals = Self.header
-    for i in 0..<40_000 { deals += "D\(i),2025-01-02,r\(i % 7),\(i),open,,\"note, \(i)\nline 2\"\n" }
+    for i in 0..<40_000 {
+      deals += "D\(i),2025-01-02,r\(i % 7),\(i),open,,\"note, \(i)\nline 2\"\n"
+    }
     deals += "Dx,2025-01-02,r1,1e400,open,,\n"
     var messages: [[String]] = []
     for threads in [1, 4] {

@@ -21,7 +21,8 @@ struct BrokenFixture: CustomTestStringConvertible, Sendable {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
     return names.sorted().compactMap { name in
       let url = root.appendingPathComponent(name)
-      guard let line = try? String(contentsOf: url.appendingPathComponent("EXPECT"), encoding: .utf8)
+      guard
+        let line = try? String(contentsOf: url.appendingPathComponent("EXPECT"), encoding: .utf8)
       else { return nil }
       let text = line.trimmingCharacters(in: .newlines)
       let code = text.prefix { $0 != " " }

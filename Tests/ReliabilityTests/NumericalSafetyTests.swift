@@ -17,36 +17,52 @@ struct NumericalSafetyTests {
   }
 
   static let cases: [Case] = [
-    Case(fixture: "num-stage-nobody-left", notes: [
-      "stage Qualify: no completed stays; loss share pooled from all stages",
-      "time in stage Qualify: only 0 exits (< 10); exponential fit",
-    ]),
-    Case(fixture: "num-single-deal", notes: [
-      "stage Propose: no stays observed; pooled company exit rate and loss share used",
-    ]),
-    Case(fixture: "num-all-deals-lost", notes: [
-      "loss-given-time logistic separated (8 lost of 8); ridge penalty 0.5 added",
-    ]),
+    Case(
+      fixture: "num-stage-nobody-left",
+      notes: [
+        "stage Qualify: no completed stays; loss share pooled from all stages",
+        "time in stage Qualify: only 0 exits (< 10); exponential fit",
+      ]),
+    Case(
+      fixture: "num-single-deal",
+      notes: [
+        "stage Propose: no stays observed; pooled company exit rate and loss share used"
+      ]),
+    Case(
+      fixture: "num-all-deals-lost",
+      notes: [
+        "loss-given-time logistic separated (8 lost of 8); ridge penalty 0.5 added"
+      ]),
     // Every stay lasts exactly five days: the loss-given-time design matrix (1, t) has
     // collinear columns; the ridge keeps it solvable.
-    Case(fixture: "num-identical-durations", notes: [
-      "stage Qualify: loss-given-time logistic separated", "ridge penalty 0.5 added",
-    ]),
-    Case(fixture: "num-identical-amounts-one-source", notes: [
-      "no deal_history.csv: one pseudo-stage \"Pipeline\" from creation to close",
-    ]),
+    Case(
+      fixture: "num-identical-durations",
+      notes: [
+        "stage Qualify: loss-given-time logistic separated", "ridge penalty 0.5 added",
+      ]),
+    Case(
+      fixture: "num-identical-amounts-one-source",
+      notes: [
+        "no deal_history.csv: one pseudo-stage \"Pipeline\" from creation to close"
+      ]),
     Case(fixture: "num-rep-without-history", notes: ["exponential fit"]),
-    Case(fixture: "num-deals-only", notes: [
-      "no deal_history.csv", "no reps.csv: ramp-up not fitted (flat)", "no leads.csv",
-    ]),
+    Case(
+      fixture: "num-deals-only",
+      notes: [
+        "no deal_history.csv", "no reps.csv: ramp-up not fitted (flat)", "no leads.csv",
+      ]),
     // Deals bounce between two stages and never close: the transient chain has no exit but the
     // pooled loss share, so (I - Q) stays invertible.
-    Case(fixture: "num-stage-loop-never-closed", notes: [
-      "stage Propose: loss-given-time logistic separated (0 lost of 10)",
-    ]),
-    Case(fixture: "num-zero-amounts", notes: [
-      "deal size: 3 deals with amount 0 left out of the lognormal fits",
-    ]),
+    Case(
+      fixture: "num-stage-loop-never-closed",
+      notes: [
+        "stage Propose: loss-given-time logistic separated (0 lost of 10)"
+      ]),
+    Case(
+      fixture: "num-zero-amounts",
+      notes: [
+        "deal size: 3 deals with amount 0 left out of the lognormal fits"
+      ]),
     Case(fixture: "num-all-deals-on-one-day", notes: []),
   ]
 
@@ -56,7 +72,8 @@ struct NumericalSafetyTests {
     let folder = try CRMFolderLoader.load(at: url, options: LoadOptions(threads: 1)).folder
     let run = try fitAndForecast(folder, trials: 400)
     for fragment in c.notes {
-      #expect(run.model.notes.contains { $0.contains(fragment) }, "\(c.fixture): \(run.model.notes)")
+      #expect(
+        run.model.notes.contains { $0.contains(fragment) }, "\(c.fixture): \(run.model.notes)")
     }
     #expect(!hasNonFinite(run.modelJSON), "\(c.fixture): model JSON has NaN/inf")
     #expect(!hasNonFinite(run.forecastJSON), "\(c.fixture): forecast JSON has NaN/inf")

@@ -59,8 +59,10 @@ struct PropertyTests {
 
   static func days(_ world: SmallWorld, _ rng: inout RandomStream, count: Int) -> [Day] {
     let span = world.firstDay.distance(to: world.exportDay)
-    return (0..<count).map { _ in world.firstDay.advanced(by: Int.random(in: -5...(span + 5), using: &rng)) }
-      .sorted()
+    return (0..<count).map { _ in
+      world.firstDay.advanced(by: Int.random(in: -5...(span + 5), using: &rng))
+    }
+    .sorted()
   }
 
   @Test(arguments: 0..<12)
@@ -122,7 +124,8 @@ struct PropertyTests {
   }
 
   static func expectSame(
-    _ x: CRMFolder, _ y: CRMFolder, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ x: CRMFolder, _ y: CRMFolder, _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     #expect(x.asOf == y.asOf, "\(what): asOf", sourceLocation: sourceLocation)
     #expect(x.deals == y.deals, "\(what): deals", sourceLocation: sourceLocation)
@@ -139,7 +142,8 @@ struct PropertyTests {
 
   static func expectOrdered(_ s: DistributionSummary, _ what: String) {
     let q = [s.p5, s.p10, s.p25, s.p50, s.p75, s.p90, s.p95]
-    #expect(q.allSatisfy { $0.isFinite && $0 >= 0 } && s.mean.isFinite && s.mean >= 0, "\(what): \(q)")
+    #expect(
+      q.allSatisfy { $0.isFinite && $0 >= 0 } && s.mean.isFinite && s.mean >= 0, "\(what): \(q)")
     #expect(zip(q, q.dropFirst()).allSatisfy { $0 <= $1 }, "\(what): not ordered \(q)")
   }
 
@@ -186,7 +190,8 @@ struct PropertyTests {
       let spread = max(b.p75 - b.p25, (b.p90 - b.p10) / 2, 1e-9 * max(1, b.p50))
       let bound = 5 * spread * (1 / effective + 1 / (2 * effective)).squareRoot()
       for (x, y, level) in [(a.p10, b.p10, "P10"), (a.p50, b.p50, "P50"), (a.p90, b.p90, "P90")] {
-        #expect(abs(x - y) <= bound, "\(level): \(x) vs \(y), bound \(bound), uncertainty \(uncertainty)")
+        #expect(
+          abs(x - y) <= bound, "\(level): \(x) vs \(y), bound \(bound), uncertainty \(uncertainty)")
       }
     }
   }

@@ -7,7 +7,8 @@ import Simulation
 func load(_ files: [String: String], maxErrors: Int = 100) throws(CRMDataError) -> LoadedFolder {
   var bytes: [String: CSVBytes] = [:]
   for (name, text) in files { bytes[name] = CSVBytes(text) }
-  return try CRMFolderLoader.load(files: bytes, options: LoadOptions(maxErrors: maxErrors, threads: 1))
+  return try CRMFolderLoader.load(
+    files: bytes, options: LoadOptions(maxErrors: maxErrors, threads: 1))
 }
 
 /// The error's text as the CLI prints it (every diagnostic on its own line).
@@ -31,11 +32,14 @@ func hasNonFinite(_ json: String) -> Bool {
 /// does; returns both JSON texts.
 func fitAndForecast(
   _ folder: CRMFolder, trials: Int = 200, seed: UInt64 = 1
-) throws -> (model: FittedPipeline, modelJSON: String, forecast: ForecastResult, forecastJSON: String) {
+) throws -> (
+  model: FittedPipeline, modelJSON: String, forecast: ForecastResult, forecastJSON: String
+) {
   let model = try PipelineFitter().fit(folder: folder)
   let first = folder.calendar.period(.quarter, containing: folder.asOf)
   let result = try Forecasting.forecast(
     model: model, folder: folder,
-    options: SimulationOptions(periods: [first, first.next], trials: trials, seed: seed, threads: 2))
+    options: SimulationOptions(
+      periods: [first, first.next], trials: trials, seed: seed, threads: 2))
   return (model, try revealingJSON(model), result, try revealingJSON(result))
 }

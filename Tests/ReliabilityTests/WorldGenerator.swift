@@ -65,15 +65,18 @@ struct SmallWorld {
       }
       let id = "D\(d + 1)"
       let lead = Bool.random(using: &rng) ? "L\(d + 1)" : ""
-      deals += "\(id),\(created),\(owner),\(amount),\(status),\(closed.map { "\($0)" } ?? ""),\(source),\(lead)\n"
+      deals +=
+        "\(id),\(created),\(owner),\(amount),\(status),\(closed.map { "\($0)" } ?? ""),\(source),\(lead)\n"
       for (k, row) in rows.enumerated() {
         let recorded = fullHistory || k == 0 || Bool.random(using: &rng)
-        history += "\(id),\(row.0),\(row.1),\(recorded ? "\(row.2)" : ""),\(recorded ? owner : "")\n"
+        history +=
+          "\(id),\(row.0),\(row.1),\(recorded ? "\(row.2)" : ""),\(recorded ? owner : "")\n"
       }
       if !lead.isEmpty {
         let arrived = created.advanced(by: -Int.random(in: 0...20, using: &rng))
         first = min(first, arrived)
-        leads += "\(lead),\(arrived),\(source),\(owner),\(arrived.advanced(by: 1)),\(created),\(id)\n"
+        leads +=
+          "\(lead),\(arrived),\(source),\(owner),\(arrived.advanced(by: 1)),\(created),\(id)\n"
       }
       for _ in 0..<Int.random(in: 0...3, using: &rng) {
         activity += 1
