@@ -12,11 +12,15 @@ import Foundation
 /// and then calls `_exit`.
 enum SignalCleanup {
   /// Call first thing in `main`, before any thread is started.
+  ///
+  /// A signal the parent set to be ignored stays ignored (a background job started by a
+  /// non-interactive shell ignores SIGINT, and `nohup` SIGHUP; that choice is the caller's).
   static func install() {
     var signals = sigset_t()
     sigemptyset(&signals)
-    sigaddset(&signals, SIGINT)
-    sigaddset(&signals, SIGTERM)
+    let handled = [SIGINT, SIGTERM].filter { !isIgnored($0) }
+    guard !handled.isEmpty else { return }
+    for s in handled { sigaddset(&signals, s) }
     pthread_sigmask(SIG_BLOCK, &signals, nil)
     let waiting = signals
     let thread = Thread {
@@ -28,5 +32,17 @@ enum SignalCleanup {
     }
     thread.name = "pipecast-signals"
     thread.start()
+  }
+
+  /// True when `signal` was inherited as ignored (SIG_IGN).
+  private static func isIgnored(_ signal: Int32) -> Bool {
+    var current = sigaction()
+    guard sigaction(signal, nil, &current) == 0 else { return false }
+    #if canImport(Glibc)
+      let handler = current.__sigaction_handler.sa_handler
+    #else
+      let handler = current.__sigaction_u.__sa_handler
+    #endif
+    return unsafeBitCast(handler, to: Int.self) == 1  // SIG_IGN is ((void (*)(int)) 1)
   }
 }
