@@ -5,7 +5,7 @@
 # Builds into .build-fuzz/ (gitignored) with -sanitize=fuzzer,address, seeds the corpus from
 # Tests/Fixtures/broken and Tests/Fixtures/crm-small, and keeps the corpus between runs. A crash
 # leaves .build-fuzz/artifacts-TARGET/crash-* and a non-zero exit code; turn every one into a
-# regression test (Tests/ReliabilityTests/FuzzRegressionTests.swift).
+# regression test in Tests/ReliabilityTests/ before it is fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: Fuzz/run.sh csv|loader|scenario SECONDS}
