@@ -90,6 +90,10 @@ let package = Package(
         "_TestSupport",
       ]
     ),
+    .testTarget(
+      name: "ReliabilityTests",
+      dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation", "_TestSupport"]
+    ),
     .testTarget(name: "BacktestTests", dependencies: ["Backtest", "CRMData", "Statistics", "Synthetic", "Reports", "_TestSupport"]),
     .testTarget(
       name: "InspectionTests",

@@ -81,20 +81,11 @@ public struct GeneratedWorld: Sendable {
     let fm = FileManager.default
     let parent = url.deletingLastPathComponent()
     try? fm.createDirectory(at: parent, withIntermediateDirectories: true)
-    let temp = parent.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
+    // Through AtomicFile so the temporary directory is registered: `pipecast generate`
+    // interrupted by SIGINT/SIGTERM removes it before exiting.
     do {
-      try fm.createDirectory(at: temp, withIntermediateDirectories: false)
-      try writeFiles(into: temp)
-      if fm.fileExists(atPath: url.path) {
-        let old = parent.appendingPathComponent(".\(url.lastPathComponent).old-\(UUID().uuidString)")
-        try fm.moveItem(at: url, to: old)
-        try fm.moveItem(at: temp, to: url)
-        try? fm.removeItem(at: old)
-      } else {
-        try fm.moveItem(at: temp, to: url)
-      }
+      try AtomicFile.writeDirectory(at: url) { temp in try writeFiles(into: temp) }
     } catch {
-      try? fm.removeItem(at: temp)
       if error is CSVWriterError || error is SyntheticError { throw error }
       throw SyntheticError.cannotWrite(path: url.path, reason: "\(error)")
     }

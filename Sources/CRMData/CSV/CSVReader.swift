@@ -156,11 +156,13 @@ public struct CSVReader: Sendable {
   /// since the start of the body is even (outside any quoted field). In a malformed file a
   /// boundary may fall inside a field; callers re-read sequentially whenever a chunk reports a
   /// structural error, so diagnostics never depend on the split.
+  /// - Parameter minimumBytes: bodies up to this size stay one chunk (splitting small files costs
+  ///   more than it saves; the fuzz harness lowers it to exercise the split).
   /// - Complexity: O(n) over the bytes, one light pass counting quotes and line ends.
-  public func chunks(_ count: Int) -> [CSVChunk] {
+  public func chunks(_ count: Int, minimumBytes: Int = 1 << 20) -> [CSVChunk] {
     let end = bytes.count
     let size = end - bodyStart
-    guard count > 1, size > 1 << 20 else {
+    guard count > 1, size > minimumBytes, size > 0 else {
       return [CSVChunk(start: bodyStart, end: end, line: bodyLine)]
     }
     let p = bytes.base

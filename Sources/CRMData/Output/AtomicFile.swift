@@ -1,30 +1,64 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Writes files and folders so that readers see either the old content or the new, never a part.
 ///
 /// A file is written to a temporary sibling (`.name.tmp-<pid>-<n>`, same directory, hence same
 /// file system) and renamed over the target. A folder is filled in a temporary sibling directory
 /// and renamed into place; an existing folder is first moved aside and removed after the rename,
-/// so the swap itself is two renames. Temporary paths live in a process-wide registry until they
-/// are renamed or removed; `removeTemporaryFiles()` deletes whatever is left, for a SIGINT/SIGTERM
-/// handler. Call it from a dispatch signal source (not from a raw C signal handler: it takes a lock
-/// and allocates).
+/// so the swap itself is two renames.
+///
+/// Temporary paths live in a process-wide registry from the moment they are created until they
+/// are renamed or removed. Creating a temporary path and registering it is one step, and so is
+/// the rename sequence that commits a result and unregisters its paths: both run under one lock,
+/// the *gate*. `removeTemporaryFilesForExit()` takes the gate for good before deleting, so an
+/// interrupted run either finished its rename (the new content is in place) or did not start it
+/// (the old content is untouched), and no new temporary path can appear afterwards. It takes a
+/// lock and allocates, so call it from an ordinary thread (a `sigwait` thread or a dispatch
+/// signal source), never from a raw C signal handler.
 public enum AtomicFile {
   /// Writes `data` to `url` atomically.
   /// - Throws: `CRMDataError.unwritableFile`; the temporary file is removed.
   public static func write(_ data: Data, to url: URL) throws(CRMDataError) {
     let temp = temporarySibling(of: url)
-    registry.insert(temp.path)
-    defer { registry.remove(temp.path) }
-    do {
-      try data.write(to: temp)
-    } catch {
-      try? FileManager.default.removeItem(at: temp)
-      throw .unwritableFile(path: url.path, reason: "\(error.localizedDescription)")
+    var openError: Int32 = 0
+    let fd = gate.begin(temp.path) {
+      let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      openError = errno
+      return fd
     }
-    guard rename(temp.path, url.path) == 0 else {
-      let reason = CSVBytes.errnoText()
-      try? FileManager.default.removeItem(at: temp)
+    guard fd >= 0 else {
+      gate.forget(temp.path)
+      throw .unwritableFile(path: url.path, reason: String(cString: strerror(openError)))
+    }
+    var failure: String?
+    data.withUnsafeBytes { raw in
+      var done = 0
+      while done < raw.count {
+        let n = systemWrite(fd, raw.baseAddress! + done, raw.count - done)
+        if n < 0 {
+          if errno == EINTR { continue }
+          failure = CSVBytes.errnoText()
+          return
+        }
+        done += n
+      }
+    }
+    if close(fd) != 0, failure == nil { failure = CSVBytes.errnoText() }
+    if let failure {
+      gate.discard(temp.path)
+      throw .unwritableFile(path: url.path, reason: failure)
+    }
+    let renamed: String? = gate.commit(removing: [temp.path]) {
+      rename(temp.path, url.path) == 0 ? nil : CSVBytes.errnoText()
+    }
+    if let reason = renamed {
+      gate.discard(temp.path)
       throw .unwritableFile(path: url.path, reason: reason)
     }
   }
@@ -43,54 +77,66 @@ public enum AtomicFile {
   ) throws {
     let fm = FileManager.default
     let temp = temporarySibling(of: url)
-    registry.insert(temp.path)
-    defer { registry.remove(temp.path) }
+    var made: Int32 = 0
+    let ok = gate.begin(temp.path) {
+      let r = mkdir(temp.path, 0o755)
+      made = errno
+      return r == 0
+    }
+    guard ok else {
+      gate.forget(temp.path)
+      throw CRMDataError.unwritableFile(path: url.path, reason: String(cString: strerror(made)))
+    }
     do {
-      try fm.createDirectory(at: temp, withIntermediateDirectories: true)
       try fill(temp)
     } catch {
-      try? fm.removeItem(at: temp)
+      gate.discard(temp.path)
       throw error
     }
-    var old: URL?
-    if fm.fileExists(atPath: url.path) {
-      let aside = temporarySibling(of: url)
-      registry.insert(aside.path)
-      guard rename(url.path, aside.path) == 0 else {
+    let aside = temporarySibling(of: url)
+    let failure: String? = gate.commit(removing: [temp.path, aside.path]) {
+      var old: URL?
+      if fm.fileExists(atPath: url.path) {
+        guard rename(url.path, aside.path) == 0 else { return CSVBytes.errnoText() }
+        old = aside
+      }
+      guard rename(temp.path, url.path) == 0 else {
         let reason = CSVBytes.errnoText()
-        registry.remove(aside.path)
-        try? fm.removeItem(at: temp)
-        throw CRMDataError.unwritableFile(path: url.path, reason: reason)
+        if let old { _ = rename(old.path, url.path) }
+        return reason
       }
-      old = aside
+      // The old folder is out of sight; it is removed inside the gate so an interruption never
+      // leaves it behind either.
+      if let old { try? fm.removeItem(at: old) }
+      return nil
     }
-    guard rename(temp.path, url.path) == 0 else {
-      let reason = CSVBytes.errnoText()
-      if let old {
-        _ = rename(old.path, url.path)
-        registry.remove(old.path)
-      }
-      try? fm.removeItem(at: temp)
-      throw CRMDataError.unwritableFile(path: url.path, reason: reason)
-    }
-    if let old {
-      try? fm.removeItem(at: old)
-      registry.remove(old.path)
+    if let failure {
+      gate.discard(temp.path)
+      throw CRMDataError.unwritableFile(path: url.path, reason: failure)
     }
   }
 
   /// Deletes every temporary file or directory still in flight; returns how many were removed.
+  ///
+  /// For tests and error paths: the gate is released afterwards, so writes may go on.
   @discardableResult
   public static func removeTemporaryFiles() -> Int {
-    var removed = 0
-    for path in registry.drain() {
-      if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
-    }
-    return removed
+    gate.removeAll(hold: false)
+  }
+
+  /// Deletes every temporary file or directory still in flight and keeps the gate closed, so no
+  /// temporary path is created or renamed afterwards by any thread; call it right before exiting
+  /// on SIGINT or SIGTERM. Returns how many paths were removed.
+  ///
+  /// A rename already in progress finishes first (the gate waits for it), so the target holds
+  /// either its old content or the complete new one.
+  @discardableResult
+  public static func removeTemporaryFilesForExit() -> Int {
+    gate.removeAll(hold: true)
   }
 
   /// The temporary paths currently registered (for tests and diagnostics).
-  public static var temporaryPaths: [String] { registry.snapshot() }
+  public static var temporaryPaths: [String] { gate.snapshot() }
 
   static func temporarySibling(of url: URL) -> URL {
     let n = counter.next()
@@ -98,24 +144,68 @@ public enum AtomicFile {
     return url.deletingLastPathComponent().appendingPathComponent(name)
   }
 
-  private static let registry = PathRegistry()
+  private static let gate = Gate()
   private static let counter = Counter()
 }
 
-/// A lock-protected set of paths.
-private final class PathRegistry: @unchecked Sendable {
+/// The registry of temporary paths and the lock that orders their creation, commit and cleanup.
+private final class Gate: @unchecked Sendable {
   private let lock = NSLock()
   private var paths = Set<String>()
 
-  func insert(_ p: String) { lock.withLock { _ = paths.insert(p) } }
-  func remove(_ p: String) { lock.withLock { _ = paths.remove(p) } }
-  func snapshot() -> [String] { lock.withLock { paths.sorted() } }
-  func drain() -> [String] {
+  /// Registers `path` and runs `create` (which makes it) as one step.
+  func begin<T>(_ path: String, _ create: () -> T) -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    paths.insert(path)
+    return create()
+  }
+
+  /// Runs the renames of `commit` and unregisters `removing` as one step.
+  func commit<T>(removing: [String], _ commit: () -> T) -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    let result = commit()
+    for p in removing { paths.remove(p) }
+    return result
+  }
+
+  /// Unregisters `path` without touching the file system (it was never created).
+  func forget(_ path: String) {
+    lock.withLock { _ = paths.remove(path) }
+  }
+
+  /// Removes `path` from disk and unregisters it.
+  func discard(_ path: String) {
     lock.withLock {
-      let all = paths.sorted()
-      paths.removeAll()
-      return all
+      Gate.remove(path)
+      _ = paths.remove(path)
     }
+  }
+
+  func snapshot() -> [String] { lock.withLock { paths.sorted() } }
+
+  func removeAll(hold: Bool) -> Int {
+    lock.lock()
+    var removed = 0
+    for path in paths.sorted() where Gate.remove(path) { removed += 1 }
+    paths.removeAll()
+    if !hold { lock.unlock() }
+    return removed
+  }
+
+  /// Deletes `path` (a file or a directory tree); retries while another thread is still adding
+  /// files to the directory. Returns true when something was there and is gone.
+  @discardableResult
+  static func remove(_ path: String) -> Bool {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return false }
+    for _ in 0..<100 {
+      try? FileManager.default.removeItem(atPath: path)
+      if lstat(path, &info) != 0 { return true }
+      usleep(1000)
+    }
+    return false
   }
 }
 
@@ -129,4 +219,12 @@ private final class Counter: @unchecked Sendable {
       return value
     }
   }
+}
+
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+  #if canImport(Glibc)
+    return Glibc.write(fd, buffer, count)
+  #else
+    return Darwin.write(fd, buffer, count)
+  #endif
 }

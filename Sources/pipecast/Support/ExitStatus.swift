@@ -1,6 +1,8 @@
 import ArgumentParser
 import CRMData
 import Foundation
+import PipelineModel
+import Simulation
 
 /// Maps errors to the documented exit codes and prints them on standard error.
 ///
@@ -26,6 +28,16 @@ enum ExitStatus {
     case let error as DataError:
       StandardError.write("error: \(error.message)")
       Foundation.exit(badData)
+    case let error as PipelineModelError:
+      // Every case is about the input: no deal to fit as of the date, or a bad model file.
+      StandardError.write("error: \(error)")
+      Foundation.exit(badData)
+    case let error as SimulationError:
+      StandardError.write("error: \(error)")
+      switch error {
+      case .noStages, .malformedStage: Foundation.exit(badData)
+      default: Foundation.exit(usage)
+      }
     case is ValidationError, is CleanExit, is ExitCode:
       Pipecast.exit(withError: error)
     default:

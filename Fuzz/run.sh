@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer harness for a set time:  Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]
+#   TARGET: csv (the CSV reader and field parsers) or loader (the folder loader, nine files from
+#   one input, then point-in-time views). SECONDS defaults to 60.
+# Builds into .build-fuzz/ (gitignored) with -sanitize=fuzzer,address, seeds the corpus from
+# Tests/Fixtures/broken and Tests/Fixtures/crm-small, and keeps the corpus between runs. A crash
+# leaves .build-fuzz/artifacts-TARGET/crash-* and a non-zero exit code; turn every one into a
+# regression test in Tests/ReliabilityTests/ before it is fixed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:?usage: Fuzz/run.sh csv|loader|scenario SECONDS}
+seconds=${2:-60}
+shift $(( $# >= 2 ? 2 : $# ))
+case "$target" in
+  csv) harness=CSVReaderFuzz ;;
+  loader) harness=FolderLoaderFuzz ;;
+  scenario)
+    echo "no scenario parser in Sources/Scenarios yet: nothing to fuzz" >&2
+    exit 2 ;;
+  *) echo "unknown target '$target' (csv, loader)" >&2; exit 64 ;;
+esac
+out=.build-fuzz
+bin="$out/fuzz-$target"
+mkdir -p "$out"
+sources=$(find Sources/CRMData -name '*.swift' | sort)
+if [ ! -x "$bin" ] || [ -n "$(find $sources "Fuzz/Harnesses/$harness.swift" -newer "$bin")" ]; then
+  echo "building $bin" >&2
+  # One module: the harness is compiled into CRMData, so internal API is reachable.
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name CRMData \
+    $sources "Fuzz/Harnesses/$harness.swift" -o "$bin"
+fi
+corpus="$out/corpus-$target"
+seeds="$out/seeds-$target"
+mkdir -p "$corpus" "$seeds" "$out/artifacts-$target"
+files="deals.csv deal_history.csv stages.csv leads.csv activities.csv reps.csv quotas.csv accounts.csv costs.csv"
+for dir in Tests/Fixtures/broken/*/ Tests/Fixtures/crm-small/; do
+  name=$(basename "$dir")
+  if [ "$target" = csv ]; then
+    for f in "$dir"*.csv; do [ -f "$f" ] && cp "$f" "$seeds/$name-$(basename "$f")"; done
+  else
+    for f in $files; do
+      [ -f "$dir$f" ] && cat "$dir$f"
+      printf '\377'
+    done > "$seeds/$name"
+  fi
+done
+exec "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+  -dict=Fuzz/csv.dict -print_final_stats=1 -artifact_prefix="$out/artifacts-$target/" \
+  "$@" "$corpus" "$seeds"
