@@ -10,15 +10,16 @@ import Statistics
 ///   over-dispersed; rate_w = the fitted weekly rate at as-of × exp(η(w) − η(as-of)) with η the
 ///   arrival GLM's trend and seasonal terms (so the intercept convention does not matter);
 /// - each lead contacted with P = logistic(c₀ + c₁ · load), load = the week's leads per active
-///   lead-handling rep (capacity: more leads per rep, fewer contacted);
+///   lead owner (`leadOwnersAtAsOf`, the fit's owner: leads.csv owner_id; capacity: more leads per
+///   owner, fewer contacted);
 /// - response hours drawn; qualified with logistic(β₀ + β₁ log(1 + hours) + source effect);
 ///   turned into a deal with the conversion rate, after the qualified-to-deal lag;
 /// - outbound deals per active rep ~ Poisson(rate × creation ramp at the rep's tenure that week);
 /// - expansion and renewal deals ~ Poisson(customers × monthly rates × 7/30.4375), customers
 ///   thinned by churn ~ Poisson(customers × hazard × 7/30.4375);
 /// - amounts lognormal by segment (drawn by the segment mix) or by deal type, times the model's
-///   won-to-all ratio (won deals are larger than closed deals on average); owners uniform among
-///   the active lead-handling reps.
+///   won-to-all ratio (won deals are larger than closed deals on average); deal owners uniform
+///   among the active lead-handling reps (AEs when there are any).
 /// Every new deal then walks the pipeline fresh from the first open stage — or, with
 /// `model.newDeals` (docs/MODEL.md §8), from its origin's fitted entry stage, with its origin's
 /// won amounts by segment (no won-to-all factor) and its segment's stay-length factor; renewals
