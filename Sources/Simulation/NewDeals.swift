@@ -10,15 +10,16 @@ import Statistics
 ///   over-dispersed; rate_w = the fitted weekly rate at as-of × exp(η(w) − η(as-of)) with η the
 ///   arrival GLM's trend and seasonal terms (so the intercept convention does not matter);
 /// - each lead contacted with P = logistic(c₀ + c₁ · load), load = the week's leads per active
-///   lead-handling rep (capacity: more leads per rep, fewer contacted);
+///   lead owner (`leadOwnersAtAsOf`, the fit's owner: leads.csv owner_id; capacity: more leads per
+///   owner, fewer contacted);
 /// - response hours drawn; qualified with logistic(β₀ + β₁ log(1 + hours) + source effect);
 ///   turned into a deal with the conversion rate, after the qualified-to-deal lag;
 /// - outbound deals per active rep ~ Poisson(rate × creation ramp at the rep's tenure that week);
 /// - expansion and renewal deals ~ Poisson(customers × monthly rates × 7/30.4375), customers
 ///   thinned by churn ~ Poisson(customers × hazard × 7/30.4375);
 /// - amounts lognormal by segment (drawn by the segment mix) or by deal type, times the model's
-///   won-to-all ratio (won deals are larger than closed deals on average); owners uniform among
-///   the active lead-handling reps.
+///   won-to-all ratio (won deals are larger than closed deals on average); deal owners uniform
+///   among the active lead-handling reps (AEs when there are any).
 /// Every new deal then walks the pipeline fresh from the first open stage — or, with
 /// `model.newDeals` (docs/MODEL.md §8), from its origin's fitted entry stage, with its origin's
 /// won amounts by segment (no won-to-all factor) and its segment's stay-length factor; renewals
@@ -32,6 +33,10 @@ struct NewDealContext {
   let outbound: [Int]
   let leadMultiplier: [Double]
   let meanOutboundPerWeek: Double
+  /// The lead owners a week's arrivals are spread over for the contact-versus-load curve: the
+  /// model's active lead owners at as-of (`leadOwnersAtAsOf`, the fit's definition of an owner),
+  /// or the lead-handling reps for model files without it.
+  let leadOwners: Double
   /// Staffing levers (`adjustments.hires` / `departures`); nil when there are none, so the
   /// baseline path is untouched.
   let staffing: Staffing?
@@ -42,10 +47,14 @@ struct NewDealContext {
     var reps: [RepRecord]
     /// Day offset (from the day after as-of) each rep starts; 0 for existing reps.
     var startOffset: [Double]
-    var handlers: [[Int]]
+    /// Day offset each rep leaves (infinity: stays).
+    var leaveOffset: [Double]
+    /// Per week: existing lead-handling reps still present, and hired deal owners present.
+    var presentHandlers: [[Int]]
+    var presentHires: [[Int]]
     var outbound: [[Int]]
-    /// Multiplier of the lead-handling load, owners / (owners + hired − left), per week.
-    var loadRatio: [Double]
+    /// Lead owners added (hires of the owners' role) or removed (departures), per week.
+    var ownerDelta: [Double]
     /// Outbound deals per week of a hire at full ramp (mean of the active AEs).
     var hireOutboundPerWeek: Double
   }
@@ -61,6 +70,11 @@ struct NewDealContext {
     }
     meanOutboundPerWeek = outbound.isEmpty
       ? 0 : outbound.reduce(0) { $0 + compiled.reps[$1].outboundPerWeek } / Double(outbound.count)
+    if let owners = compiled.model.leadFunnel?.leadOwnersAtAsOf, owners > 0 {
+      leadOwners = Double(owners)
+    } else {
+      leadOwners = Double(max(1, handlers.count))
+    }
     if adjustments.hires.isEmpty && adjustments.departures.isEmpty {
       staffing = nil
     } else {
@@ -75,9 +89,8 @@ struct NewDealContext {
     let fitted = c.model.reps?.reps ?? []
     let origin = c.asOf.advanced(by: 1)
     func offset(_ d: Day) -> Double { Double(max(0, origin.distance(to: d))) }
-    let sdrOwners = fitted.filter { $0.active && $0.role == "sdr" }.count
-    let ownerRole = sdrOwners > 0 ? "sdr" : "ae"
-    let owners = Double(sdrOwners > 0 ? sdrOwners : max(1, handlers.count))
+    // Lead owners are SDRs when the data has active SDRs, else AEs (docs: `hire`).
+    let ownerRole = fitted.contains { $0.active && $0.role == "sdr" } ? "sdr" : "ae"
     let aeRates = fitted.filter { $0.active && $0.role != "sdr" && $0.outboundDealsPerWeek > 0 }
       .map(\.outboundDealsPerWeek)
     let hireRate = aeRates.isEmpty ? 0 : aeRates.reduce(0, +) / Double(aeRates.count)
@@ -120,20 +133,45 @@ struct NewDealContext {
         if (fitted[i].role ?? "ae") == ownerRole { capacityChanges.append((t, -1)) }
       }
     }
-    var weeklyHandlers: [[Int]] = []
+    var presentHandlers: [[Int]] = []
+    var presentHires: [[Int]] = []
     var weeklyOutbound: [[Int]] = []
-    var ratio: [Double] = []
-    for w in 0..<weekCount {
+    var delta: [Double] = []
+    for w in 0..<max(1, weekCount) {
       let t0 = Double(7 * w)
       let present = { (i: Int) in start[i] <= t0 && t0 < leave[i] }
-      weeklyHandlers.append(handlers.filter(present) + dealOwnerHires.filter(present))
+      presentHandlers.append(handlers.filter(present))
+      presentHires.append(dealOwnerHires.filter(present))
       weeklyOutbound.append(outbound.filter(present) + dealOwnerHires.filter(present))
-      let delta = capacityChanges.reduce(0) { $0 + ($1.0 <= t0 ? $1.1 : 0) }
-      ratio.append(owners + delta > 0 ? owners / (owners + delta) : 1)
+      delta.append(capacityChanges.reduce(0) { $0 + ($1.0 <= t0 ? $1.1 : 0) })
     }
     return Staffing(
-      reps: reps, startOffset: start, handlers: weeklyHandlers, outbound: weeklyOutbound,
-      loadRatio: ratio, hireOutboundPerWeek: hireRate)
+      reps: reps, startOffset: start, leaveOffset: leave, presentHandlers: presentHandlers,
+      presentHires: presentHires, outbound: weeklyOutbound, ownerDelta: delta,
+      hireOutboundPerWeek: hireRate)
+  }
+
+  /// The owner of a deal created at day `t`, from three uniforms of the deal's own stream.
+  ///
+  /// Baseline: the lead-handling rep at `u2`. With staffing levers, hires present that week take
+  /// their equal share (`u1` < hires / (present reps + hires), the hire at `u3`); otherwise the
+  /// baseline's rep keeps the deal unless it has left, when a present rep at `u3` takes it. So a
+  /// staffing scenario moves only the deals it must move (common random numbers).
+  func owner(at t: Double, _ u1: Double, _ u2: Double, _ u3: Double) -> Int {
+    let noRep = compiled.reps.count - 1
+    func pick(_ list: [Int], _ u: Double) -> Int { list[min(list.count - 1, Int(u * Double(list.count)))] }
+    guard let staff = staffing else { return handlers.isEmpty ? noRep : pick(handlers, u2) }
+    let w = min(staff.presentHires.count - 1, max(0, Int(t / 7)))
+    let hires = staff.presentHires[w]
+    let present = staff.presentHandlers[w]
+    let total = hires.count + present.count
+    if total == 0 { return noRep }
+    if !hires.isEmpty && u1 < Double(hires.count) / Double(total) { return pick(hires, u3) }
+    if !handlers.isEmpty {
+      let r = pick(handlers, u2)
+      if staff.leaveOffset[r] > Double(7 * w) { return r }
+    }
+    return present.isEmpty ? pick(hires, u3) : pick(present, u3)
   }
 }
 
@@ -228,55 +266,71 @@ extension TrialKernel {
 
   /// All deals created in the horizon for one trial.
   ///
-  /// `hireRng` (its own stream per trial) draws the outbound deals of hires, so a staffing
-  /// scenario leaves every other draw of the trial where the baseline has it.
-  mutating func runNewDeals(
-    trial: Int, ctx: NewDealContext, rng: inout SimulationRandom,
-    hireRng: inout SimulationRandom
-  ) {
+  /// Common random numbers: `rng` (the trial's new-deal stream) gives one key, and every item
+  /// draws from its own stream under it (`SimulationRandom(key:…)`): each pending lead and
+  /// scheduled renewal, each (week, source)'s arrival count and each of its leads (contact,
+  /// response, qualification, conversion, lag, owner, amount and the deal's walk), each (week,
+  /// rep)'s outbound deals, each week's customer deals and churn. A lever changes a trial only
+  /// through what it acts on: the same lead arrives, is contacted when its uniform is below the
+  /// (possibly changed) contact probability, and becomes the same deal in the baseline and the
+  /// scenario, whatever other leads or deals did.
+  mutating func runNewDeals(trial: Int, ctx: NewDealContext, rng: inout SimulationRandom) {
     let c = ctx.compiled
     let p = ctx.params
     let adj = ctx.adjustments
     let noRep = c.reps.count - 1
+    let key = rng.next()
     var customers = Double(c.model.accounts?.activeCustomers ?? 0)
     let weekFraction = 7 / 30.4375
+    // Stream tags (first path element of `SimulationRandom(key:…)`).
+    let pendingTag = 1, scheduledTag = 2, countTag = 3, leadTag = 4, outboundTag = 5
+    let extraTag = 6, customerTag = 7, customerDealTag = 8
     // Origin indices into the per-origin model (−1: the model has none; old behaviour).
     let byOrigin = c.model.newDeals != nil
     let leadOrigin = byOrigin ? 0 : -1
     let outboundOrigin = byOrigin ? 1 : -1
     let expansionOrigin = byOrigin ? 2 : -1
     let renewalOrigin = byOrigin ? 3 : -1
+    func owner(_ t: Double, _ g: inout SimulationRandom) -> Int {
+      let u1 = g.uniform()
+      let u2 = g.uniform()
+      let u3 = g.uniform()
+      return ctx.owner(at: t, u1, u2, u3)
+    }
     // Qualified leads still without a deal at as-of: a deal with the conversion probability
     // given none came in `age` days, c·S(age) / (1 − c + c·S(age)), after the rest of the lag.
     if byOrigin, let funnel = c.model.leadFunnel, let pending = c.model.newDeals?.pendingLeads,
       !pending.isEmpty, let lag = p.lag
     {
       let conversion = min(1, max(0, funnel.dealConversionRate))
-      for lead in pending {
+      for (i, lead) in pending.enumerated() {
+        var g = SimulationRandom(key: key, pendingTag, i)
         let survival = lag.survival(lead.ageDays)
         let denominator = 1 - conversion + conversion * survival
         let convert = denominator > 0 ? conversion * survival / denominator : 0
-        if !(rng.uniform() < convert) { continue }
-        let created = lag.sampleRemaining(givenSurvived: lead.ageDays, using: &rng)
+        if !(g.uniform() < convert) { continue }
+        let created = lag.sampleRemaining(givenSurvived: lead.ageDays, using: &g)
         if !(created < horizon) { continue }
-        let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+        let rep = owner(created, &g)
         let s = funnel.sources.firstIndex { $0.source == lead.source }
-        let (segment, mu, sigma) = segmentDraw(p, origin: leadOrigin, rng: &rng)
+        let (segment, mu, sigma) = segmentDraw(p, origin: leadOrigin, rng: &g)
         launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-          source: s.map { c.leadSourceGroup[$0] } ?? c.noneGroup, origin: leadOrigin, ctx: ctx, rng: &rng)
+          source: s.map { c.leadSourceGroup[$0] } ?? c.noneGroup, origin: leadOrigin, ctx: ctx, rng: &g)
       }
     }
     let scheduled = !c.renewalOpenDays.isEmpty || (byOrigin && c.model.newDeals?.renewalSchedule != nil)
     if scheduled {
       // Renewals due to open on customers' anniversaries, for customers who have not churned.
       let hazard = p.monthlyChurnHazard / 30.4375
-      for day in c.renewalOpenDays {
+      for (i, day) in c.renewalOpenDays.enumerated() {
+        var g = SimulationRandom(key: key, scheduledTag, i)
         let keep = c.renewalOpenShare * exp(-hazard * day)
-        if rng.uniform() >= keep { continue }
-        let (segment, mu, sigma) = segmentDraw(p, origin: renewalOrigin, rng: &rng)
-        let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
-        launch(trial: trial, created: day + rng.uniform(), mu: mu, sigma: sigma, segment: segment, rep: rep,
-          source: c.renewalGroup, origin: renewalOrigin, ctx: ctx, rng: &rng)
+        if g.uniform() >= keep { continue }
+        let (segment, mu, sigma) = segmentDraw(p, origin: renewalOrigin, rng: &g)
+        let created = day + g.uniform()
+        let rep = owner(created, &g)
+        launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
+          source: c.renewalGroup, origin: renewalOrigin, ctx: ctx, rng: &g)
       }
     }
     for w in 0..<p.weekCount {
@@ -285,20 +339,24 @@ extension TrialKernel {
       let lever = t0 >= leverStart
 
       // Leads → contacted → qualified → deals.
-      let handlers = ctx.staffing.map { $0.handlers[w] } ?? ctx.handlers
-      if let funnel = c.model.leadFunnel, !handlers.isEmpty || (lever && adj.extraActiveReps > 0) {
-        let handlerCount = Double(ctx.handlers.count + (lever ? adj.extraActiveReps : 0))
-        var arrivals = 0
-        var counts = (0..<funnel.sources.count).map { s -> Int in
+      // (No deals from leads without anyone to own them: a model without reps.)
+      let anyOwner = !ctx.handlers.isEmpty || !(ctx.staffing?.presentHires[w].isEmpty ?? true)
+        || (lever && adj.extraActiveReps > 0)
+      if let funnel = c.model.leadFunnel, anyOwner {
+        let counts = (0..<funnel.sources.count).map { s -> Int in
+          var g = SimulationRandom(key: key, countTag, w, s)
           let mean = p.sourceRates[s * p.weekCount + w] * (lever ? ctx.leadMultiplier[s] : 1)
           if let size = funnel.sources[s].negativeBinomialSize, size > 0 {
-            return Sampling.negativeBinomial(mean: mean, size: size, using: &rng)
+            return Sampling.negativeBinomial(mean: mean, size: size, using: &g)
           }
-          return Sampling.poisson(mean, using: &rng)
+          return Sampling.poisson(mean, using: &g)
         }
-        arrivals = counts.reduce(0, +)
-        var load = handlerCount > 0 ? Double(arrivals) / handlerCount : Double(arrivals)
-        if let staff = ctx.staffing { load *= staff.loadRatio[w] }
+        let arrivals = counts.reduce(0, +)
+        // Load as the fit defines it: the week's leads per active lead owner (hires of the
+        // owners' role add owners, departures remove them).
+        var owners = ctx.leadOwners + (ctx.staffing?.ownerDelta[w] ?? 0)
+        if lever { owners += Double(adj.extraActiveReps) }
+        let load = Double(arrivals) / max(1, owners)
         var contact = p.contactCoefficients.count >= 2
           ? 1 / (1 + exp(-(p.contactCoefficients[0] + p.contactCoefficients[1] * load)))
           : funnel.contactRate
@@ -309,9 +367,10 @@ extension TrialKernel {
         let q = p.qualificationCoefficients
         for s in counts.indices {
           let effect = c.leadSourceEffect[s]
-          for _ in 0..<counts[s] {
-            if rng.uniform() >= contact { continue }
-            var hours = p.response.map { $0.sample(using: &rng) } ?? 0
+          for k in 0..<counts[s] {
+            var g = SimulationRandom(key: key, leadTag, w, s, k)
+            if g.uniform() >= contact { continue }
+            var hours = p.response.map { $0.sample(using: &g) } ?? 0
             if lever { hours *= adj.responseTimeMultiplier }
             var qualify = funnel.qualificationRate
             if q.count >= 2 {
@@ -319,30 +378,28 @@ extension TrialKernel {
               if effect >= 0 && 2 + effect < q.count { eta += q[2 + effect] }
               qualify = 1 / (1 + exp(-eta))
             }
-            if rng.uniform() >= qualify { continue }
-            if rng.uniform() >= funnel.dealConversionRate { continue }
-            let lag = p.lag.map { $0.sample(using: &rng) } ?? 0
-            let created = t0 + 7 * rng.uniform() + hours / 24 + lag
+            if g.uniform() >= qualify { continue }
+            if g.uniform() >= funnel.dealConversionRate { continue }
+            let lag = p.lag.map { $0.sample(using: &g) } ?? 0
+            let created = t0 + 7 * g.uniform() + hours / 24 + lag
             if !(created < horizon) { continue }
-            let rep = handlers.isEmpty ? noRep : handlers[min(handlers.count - 1, Int(rng.uniform() * Double(handlers.count)))]
-            let (segment, mu, sigma) = segmentDraw(p, origin: leadOrigin, rng: &rng)
+            let rep = owner(created, &g)
+            let (segment, mu, sigma) = segmentDraw(p, origin: leadOrigin, rng: &g)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-              source: c.leadSourceGroup[s], origin: leadOrigin, ctx: ctx, rng: &rng)
+              source: c.leadSourceGroup[s], origin: leadOrigin, ctx: ctx, rng: &g)
           }
         }
-        counts.removeAll(keepingCapacity: true)
       }
 
-      // Outbound pipeline by reps, following their ramp.
+      // Outbound pipeline by reps, following their ramp; each (week, rep) its own stream, hires
+      // included (their indices follow the existing reps').
       if c.model.reps != nil {
         let multiplier = lever ? adj.outboundMultiplier : 1
         let creators = ctx.staffing.map { $0.outbound[w] } ?? ctx.outbound
         for rep in creators {
           let (r, rampAt) = repState(rep, at: t0, count: c.creationRamp.count, ctx)
           let ramp = c.creationRamp[rampAt]
-          // Hires draw from their own stream (common random numbers for everyone else).
-          let hired = rep >= c.reps.count
-          var g = hired ? hireRng : rng
+          var g = SimulationRandom(key: key, outboundTag, w, rep)
           let n = Sampling.poisson(r.outboundPerWeek * ramp * multiplier, using: &g)
           for _ in 0..<n {
             let created = t0 + 7 * g.uniform()
@@ -350,42 +407,44 @@ extension TrialKernel {
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
               source: c.outboundGroup, origin: outboundOrigin, ctx: ctx, rng: &g)
           }
-          if hired { hireRng = g } else { rng = g }
         }
         if lever && adj.extraActiveReps > 0 {
-          let n = Sampling.poisson(Double(adj.extraActiveReps) * ctx.meanOutboundPerWeek * multiplier, using: &rng)
+          var g = SimulationRandom(key: key, extraTag, w)
+          let n = Sampling.poisson(Double(adj.extraActiveReps) * ctx.meanOutboundPerWeek * multiplier, using: &g)
           for _ in 0..<n {
-            let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &rng)
-            launch(trial: trial, created: t0 + 7 * rng.uniform(), mu: mu, sigma: sigma, segment: segment,
-              rep: noRep, source: c.outboundGroup, origin: outboundOrigin, ctx: ctx, rng: &rng)
+            let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &g)
+            launch(trial: trial, created: t0 + 7 * g.uniform(), mu: mu, sigma: sigma, segment: segment,
+              rep: noRep, source: c.outboundGroup, origin: outboundOrigin, ctx: ctx, rng: &g)
           }
         }
       }
 
       // Expansion and renewal deals from customers, who churn.
       if let a = c.model.accounts, customers > 0 {
+        var weekly = SimulationRandom(key: key, customerTag, w)
         let expansionRate = max(0, a.expansionDealsPerCustomerMonth)
         // Scheduled renewals cover the schedule's span; the flat rate only beyond it.
         let renewalRate = scheduled && t0 < Double(NewDealModel.renewalScheduleSpanDays)
           ? 0 : max(0, a.renewalDealsPerCustomerMonth)
-        let n = Sampling.poisson(customers * (expansionRate + renewalRate) * weekFraction, using: &rng)
+        let n = Sampling.poisson(customers * (expansionRate + renewalRate) * weekFraction, using: &weekly)
         let expansionShare = expansionRate + renewalRate > 0 ? expansionRate / (expansionRate + renewalRate) : 1
-        for _ in 0..<n {
-          let isExpansion = rng.uniform() < expansionShare
-          let rep = handlers.isEmpty ? noRep : handlers[min(handlers.count - 1, Int(rng.uniform() * Double(handlers.count)))]
-          let created = t0 + 7 * rng.uniform()
+        for k in 0..<n {
+          var g = SimulationRandom(key: key, customerDealTag, w, k)
+          let isExpansion = g.uniform() < expansionShare
+          let created = t0 + 7 * g.uniform()
+          let rep = owner(created, &g)
           if byOrigin {
             let origin = isExpansion ? expansionOrigin : renewalOrigin
-            let (segment, mu, sigma) = segmentDraw(p, origin: origin, rng: &rng)
+            let (segment, mu, sigma) = segmentDraw(p, origin: origin, rng: &g)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-              source: isExpansion ? c.expansionGroup : c.renewalGroup, origin: origin, ctx: ctx, rng: &rng)
+              source: isExpansion ? c.expansionGroup : c.renewalGroup, origin: origin, ctx: ctx, rng: &g)
           } else {
             let (mu, sigma) = isExpansion ? p.expansion : p.renewal
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: -1, rep: rep,
-              source: isExpansion ? c.expansionGroup : c.renewalGroup, ctx: ctx, rng: &rng)
+              source: isExpansion ? c.expansionGroup : c.renewalGroup, ctx: ctx, rng: &g)
           }
         }
-        let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &rng)
+        let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &weekly)
         customers = max(0, customers - Double(churned))
       }
     }

@@ -113,8 +113,7 @@ public struct PipelineSimulator: Sendable {
                     rng: &rng)
                   if let context {
                     var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
-                    var hireRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 61)
-                    kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng, hireRng: &hireRng)
+                    kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
                   }
                   workerSteps &+= kernel.steps
                 }

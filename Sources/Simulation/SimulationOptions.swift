@@ -116,11 +116,11 @@ public struct SimulationAdjustments: Sendable, Equatable {
 ///
 /// A hire of role `ae` (or any role when the model has no active SDRs) becomes a deal owner from
 /// `day`: an equal share of the deals from leads, plus outbound deals at the active AEs' mean
-/// full-ramp rate × the fitted creation ramp at its tenure, drawn from a separate random stream
-/// per trial (so the other draws stay common); its deals' loss log-odds get the fitted win-rate
-/// ramp shift at the tenure when the deal is created, and average skill (shift 0). A hire of role
-/// `sdr` adds lead-handling capacity when the model's leads are handled by SDRs: the load that
-/// caps contact becomes load × owners / (owners + hired − left).
+/// full-ramp rate × the fitted creation ramp at its tenure, drawn from its own (week, rep) random
+/// streams (so the other draws stay common); its deals' loss log-odds get the fitted win-rate
+/// ramp shift at the tenure when the deal is created, and average skill (shift 0). A hire of the
+/// lead owners' role (`sdr` when the model has active SDRs, else `ae`) adds a lead owner: the
+/// load that caps contact is arrivals / (lead owners at as-of + hired − left).
 /// A departure removes `count` active reps of `team` and `role` (or the listed `repIDs`) from
 /// deal ownership, outbound creation and capacity from `day`; their open deals pass to the team
 /// and keep their win odds (as a hand-over does in the sample world).

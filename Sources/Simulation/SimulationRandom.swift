@@ -22,6 +22,31 @@ struct SimulationRandom: RandomNumberGenerator {
     if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
   }
 
+  /// An independent stream for one item (a lead, a week's arrivals, a rep's week) named by a
+  /// path of integers under `key`: the path is hashed into a 64-bit state by the splitmix64
+  /// finaliser and the four words are the next splitmix64 outputs. Cheap (no `RandomStream`), so
+  /// every lead of every trial can have its own stream, and an item's draws do not depend on how
+  /// many draws other items used (common random numbers under what-if levers).
+  init(key: UInt64, _ a: Int, _ b: Int = 0, _ c: Int = 0, _ d: Int = 0) {
+    @inline(__always) func mix(_ x: UInt64) -> UInt64 {
+      var z = x &+ 0x9E37_79B9_7F4A_7C15
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    var h = mix(key)
+    h = mix(h ^ UInt64(bitPattern: Int64(a)))
+    h = mix(h ^ UInt64(bitPattern: Int64(b)))
+    h = mix(h ^ UInt64(bitPattern: Int64(c)))
+    h = mix(h ^ UInt64(bitPattern: Int64(d)))
+    let g: UInt64 = 0x9E37_79B9_7F4A_7C15
+    s0 = mix(h)
+    s1 = mix(h &+ g)
+    s2 = mix(h &+ 2 &* g)
+    s3 = mix(h &+ 3 &* g)
+    if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
+  }
+
   @inline(__always)
   mutating func next() -> UInt64 {
     let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9

@@ -181,6 +181,17 @@ enum LeadFunnelFitting {
     var recentLoads: [Double] = []
     for (key, n) in loadCounts where key % totalWeeks >= recentWeek { recentLoads.append(Double(n)) }
     let typicalLoad = Dense.median(recentLoads) ?? 0
+    // Active lead owners at as-of: owners of leads created in the last few weeks, less those
+    // who had left by as-of (the same "owner" the load above counts leads per).
+    let ownerWindowStart = Moment(asOf.advanced(by: -LeadFunnelModel.leadOwnerWindowDays + 1))
+    let asOfEnd = Moment(asOf.advanced(by: 1))
+    var recentOwners = Set<String>()
+    for lead in leads where lead.createdOn >= ownerWindowStart && lead.createdOn < asOfEnd {
+      if let o = lead.ownerID { recentOwners.insert(o) }
+    }
+    if let reps = folder.reps {
+      for r in reps { if let left = r.leftOn, left < asOfEnd { recentOwners.remove(r.id) } }
+    }
 
     // MARK: response time
     let responseData = GroupedDurations(
@@ -273,6 +284,6 @@ enum LeadFunnelFitting {
       qualificationRate: qualificationRate, qualificationCoefficients: qCoefficients,
       qualificationCovariance: qCovariance, qualificationSources: sourceOrder.map { sourceNames[$0] },
       dealConversionRate: qualifiedEligible > 0 ? Double(converted) / Double(qualifiedEligible) : 0,
-      qualifiedToDealLag: lag, notes: notes)
+      qualifiedToDealLag: lag, notes: notes, leadOwnersAtAsOf: recentOwners.count)
   }
 }

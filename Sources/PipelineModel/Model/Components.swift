@@ -85,9 +85,18 @@ public struct LeadFunnelModel: Codable, Sendable {
   public var qualifiedToDealLag: DurationEstimate?
   /// Notes on what could not be fitted.
   public var notes: [String]
+  /// Reps who owned leads created in the last `leadOwnerWindowDays` days up to as-of, less those
+  /// who left by as-of: the people the load of `contactGivenLoad` (leads the *owner* received
+  /// that week) is spread over. The simulator's load is weekly arrivals / this count (nil in
+  /// model files written before it existed: the simulator then counts its lead-handling reps).
+  public var leadOwnersAtAsOf: Int? = nil
+
+  /// The window, in days up to as-of, in which a lead owner counts as active.
+  public static let leadOwnerWindowDays = 28
 
   enum CodingKeys: String, CodingKey {
     case sources, notes
+    case leadOwnersAtAsOf = "lead_owners_at_as_of"
     case contactRate = "contact_rate", contactGivenLoad = "contact_given_load"
     case typicalWeeklyLoadPerRep = "typical_weekly_load_per_rep"
     case responseTime = "response_time"

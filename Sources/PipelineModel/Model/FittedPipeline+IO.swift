@@ -120,6 +120,7 @@ extension LeadFunnelModel {
     try c.encode(dealConversionRate, forKey: .dealConversionRate)
     try c.encodeIfPresent(qualifiedToDealLag, forKey: .qualifiedToDealLag)
     try c.encode(notes, forKey: .notes)
+    try c.encodeIfPresent(leadOwnersAtAsOf, forKey: .leadOwnersAtAsOf)
     var extra = encoder.container(keyedBy: ExtraKeys.self)
     try extra.encode(responseTimeMedianHours, forKey: .responseTimeMedianHours)
   }
