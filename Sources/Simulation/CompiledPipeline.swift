@@ -73,6 +73,9 @@ struct DealRecord {
   var amount: Double
   /// Ramp shift of the loss log-odds at the deal's creation (the rep's own shift is per block).
   var rampShift: Double
+  /// The segment's stay-length factor k (1 without `model.newDeals`): stays are k × the fitted
+  /// ones, so the age is read as age / k on the fitted scale.
+  var timeScale: Double = 1
 }
 
 /// Layout of one stage's row in the flat stage table (`ParameterSet.stageTable`).
@@ -138,7 +141,17 @@ struct CompiledPipeline: Sendable {
   let renewalGroup: Int32
   let noneGroup: Int32
   /// Multiplier of new deals' drawn amounts (won deals are larger than closed deals on average).
+  /// Used only without `model.newDeals` (whose amounts are fitted on won deals already).
   let wonToAllRatio: Double
+  /// With `model.newDeals`: per origin (lead, outbound, expansion, renewal), the cumulative
+  /// entry-stage shares over the model's stages (last entry 2); empty = the first stage.
+  let originEntry: [[Double]]
+  /// Stay-length factor of each `model.dealSize.bySegment` segment (1 without `newDeals`).
+  let segmentTimeFactor: [Double]
+  /// Scheduled renewal openings: days after the end of as-of (day d after as-of → d − 1), and
+  /// the share of due anniversaries that open. Empty: renewals at the flat rate.
+  let renewalOpenDays: [Double]
+  let renewalOpenShare: Double
   let notes: [String]
 
   init(
@@ -244,12 +257,14 @@ struct CompiledPipeline: Sendable {
         let months = max(0, Int(Double(hired.distance(to: created)) / 30.4375))
         shift = rampShift[min(months, rampShift.count - 1)]
       }
+      var k = model.newDeals?.timeFactor(segment: d.segment) ?? 1
+      if !(k.isFinite && k > 0) { k = 1 }
+      let age = max(0, d.ageDays.isFinite ? d.ageDays : 0) / k
       records.append(
         DealRecord(
           stage: Int32(d.stage), rep: Int32(r ?? fittedReps.count), group: group(label(d)),
-          ageDays: max(0, d.ageDays.isFinite ? d.ageDays : 0),
-          logAge: d.ageDays.isFinite && d.ageDays > 0 ? log(d.ageDays) : -.infinity,
-          amount: d.amount.isFinite ? max(0, d.amount) : 0, rampShift: shift))
+          ageDays: age, logAge: age > 0 ? log(age) : -.infinity,
+          amount: d.amount.isFinite ? max(0, d.amount) : 0, rampShift: shift, timeScale: k))
     }
     if unknownOwners > 0 {
       notes.append("\(unknownOwners) open deals have an owner the rep model does not know: no rep skill shift applied.")
@@ -269,6 +284,34 @@ struct CompiledPipeline: Sendable {
     renewalGroup = options.groupBy == .source ? group("renewal") : none
     let ratio = model.dealSize.wonToAllRatio
     wonToAllRatio = ratio.isFinite && ratio > 0 ? ratio : 1
+    if let nd = model.newDeals {
+      originEntry = NewDealModel.originNames.map { name in
+        guard let o = nd.origin(name), o.entryStageShares.count == n else { return [] }
+        let total = o.entryStageShares.reduce(0) { $0 + max(0, $1) }
+        guard total > 0, total.isFinite else { return [] }
+        var cumulative = 0.0
+        return o.entryStageShares.enumerated().map { (i, x) in
+          cumulative += max(0, x) / total
+          return i == n - 1 ? 2 : cumulative
+        }
+      }
+      segmentTimeFactor = segments.map { g in
+        let f = nd.timeFactor(segment: g.key)
+        return f.isFinite && f > 0 ? f : 1
+      }
+      if let schedule = nd.renewalSchedule, schedule.openShare > 0 {
+        renewalOpenDays = schedule.upcomingOpenDays.map { Double($0 - 1) }.filter { $0 >= 0 && $0 < Double(horizon) }
+        renewalOpenShare = min(1, schedule.openShare)
+      } else {
+        renewalOpenDays = []
+        renewalOpenShare = 0
+      }
+    } else {
+      originEntry = []
+      segmentTimeFactor = segments.map { _ in 1 }
+      renewalOpenDays = []
+      renewalOpenShare = 0
+    }
 
     if options.scope == .all {
       if model.leadFunnel == nil { notes.append("No lead funnel model: deals from new leads not simulated.") }

@@ -19,7 +19,10 @@ import Statistics
 /// - amounts lognormal by segment (drawn by the segment mix) or by deal type, times the model's
 ///   won-to-all ratio (won deals are larger than closed deals on average); owners uniform among
 ///   the active lead-handling reps.
-/// Every new deal then walks the pipeline from the first open stage, fresh.
+/// Every new deal then walks the pipeline fresh from the first open stage — or, with
+/// `model.newDeals` (docs/MODEL.md §8), from its origin's fitted entry stage, with its origin's
+/// won amounts by segment (no won-to-all factor) and its segment's stay-length factor; renewals
+/// then open on customers' anniversaries and qualified leads pending at as-of become deals too.
 struct NewDealContext {
   let compiled: CompiledPipeline
   let params: ParameterSet
@@ -169,22 +172,50 @@ extension TrialKernel {
   /// Creates one new deal at `created` and walks it through the pipeline.
   private mutating func launch(
     trial: Int, created: Double, mu: Double, sigma: Double, segment: Int, rep: Int, source: Int32,
-    ctx: NewDealContext, rng: inout SimulationRandom
+    origin: Int = -1, ctx: NewDealContext, rng: inout SimulationRandom
   ) {
     let c = ctx.compiled
     let (r, rampAt) = repState(rep, at: created, count: c.rampShift.count, ctx)
     let ramp = c.rampShift[rampAt]
     let skill = rep < ctx.params.repShift.count ? ctx.params.repShift[rep] : 0
     let shift = skill + ramp
-    var amount = exp(mu + sigma * rng.normal(z)) * c.wonToAllRatio
+    var amount: Double
+    var stage = 0
+    var timeScale = 1.0
+    if origin >= 0 {
+      // Per-origin model: won amounts (no won-to-all factor), entry stage, segment speed.
+      amount = exp(mu + sigma * rng.normal(z))
+      let cumulative = c.originEntry[origin]
+      if cumulative.count > 1 {
+        let u = rng.uniform()
+        while u >= cumulative[stage] { stage += 1 }
+      }
+      if segment >= 0 && segment < c.segmentTimeFactor.count { timeScale = c.segmentTimeFactor[segment] }
+    } else {
+      amount = exp(mu + sigma * rng.normal(z)) * c.wonToAllRatio
+    }
     if created >= leverStart && ctx.adjustments.newDealSizeMultiplier != 1 {
       amount *= ctx.adjustments.newDealSizeMultiplier
     }
     if !amount.isFinite { amount = 0 }
-    let t = walk(stage: 0, age: 0, logAge: -.infinity, start: created, shift: shift, rng: &rng)
+    let t = walk(
+      stage: stage, age: 0, logAge: -.infinity, start: created, shift: shift, timeScale: timeScale, rng: &rng)
     if t >= 0 {
       _ = book(trial: trial, t: t, amount: amount, group: group(rep: r, source: source, segment: segment, c), fromOpen: false)
     }
+  }
+
+  /// The segment and amount lognormal of a new deal: by origin with `model.newDeals` (origin ≥ 0),
+  /// else by the segment mix of all deals.
+  private func segmentDraw(_ p: ParameterSet, origin: Int, rng: inout SimulationRandom) -> (Int, Double, Double) {
+    if origin >= 0 && origin < p.originCumulative.count {
+      let cumulative = p.originCumulative[origin]
+      let u = rng.uniform()
+      var i = 0
+      while u >= cumulative[i] { i += 1 }
+      return (p.originSegment[origin][i], p.originMu[origin][i], p.originSigma[origin][i])
+    }
+    return segmentDraw(p, rng: &rng)
   }
 
   private func segmentDraw(_ p: ParameterSet, rng: inout SimulationRandom) -> (Int, Double, Double) {
@@ -209,6 +240,45 @@ extension TrialKernel {
     let noRep = c.reps.count - 1
     var customers = Double(c.model.accounts?.activeCustomers ?? 0)
     let weekFraction = 7 / 30.4375
+    // Origin indices into the per-origin model (−1: the model has none; old behaviour).
+    let byOrigin = c.model.newDeals != nil
+    let leadOrigin = byOrigin ? 0 : -1
+    let outboundOrigin = byOrigin ? 1 : -1
+    let expansionOrigin = byOrigin ? 2 : -1
+    let renewalOrigin = byOrigin ? 3 : -1
+    // Qualified leads still without a deal at as-of: a deal with the conversion probability
+    // given none came in `age` days, c·S(age) / (1 − c + c·S(age)), after the rest of the lag.
+    if byOrigin, let funnel = c.model.leadFunnel, let pending = c.model.newDeals?.pendingLeads,
+      !pending.isEmpty, let lag = p.lag
+    {
+      let conversion = min(1, max(0, funnel.dealConversionRate))
+      for lead in pending {
+        let survival = lag.survival(lead.ageDays)
+        let denominator = 1 - conversion + conversion * survival
+        let convert = denominator > 0 ? conversion * survival / denominator : 0
+        if !(rng.uniform() < convert) { continue }
+        let created = lag.sampleRemaining(givenSurvived: lead.ageDays, using: &rng)
+        if !(created < horizon) { continue }
+        let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+        let s = funnel.sources.firstIndex { $0.source == lead.source }
+        let (segment, mu, sigma) = segmentDraw(p, origin: leadOrigin, rng: &rng)
+        launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
+          source: s.map { c.leadSourceGroup[$0] } ?? c.noneGroup, origin: leadOrigin, ctx: ctx, rng: &rng)
+      }
+    }
+    let scheduled = !c.renewalOpenDays.isEmpty || (byOrigin && c.model.newDeals?.renewalSchedule != nil)
+    if scheduled {
+      // Renewals due to open on customers' anniversaries, for customers who have not churned.
+      let hazard = p.monthlyChurnHazard / 30.4375
+      for day in c.renewalOpenDays {
+        let keep = c.renewalOpenShare * exp(-hazard * day)
+        if rng.uniform() >= keep { continue }
+        let (segment, mu, sigma) = segmentDraw(p, origin: renewalOrigin, rng: &rng)
+        let rep = ctx.handlers.isEmpty ? noRep : ctx.handlers[min(ctx.handlers.count - 1, Int(rng.uniform() * Double(ctx.handlers.count)))]
+        launch(trial: trial, created: day + rng.uniform(), mu: mu, sigma: sigma, segment: segment, rep: rep,
+          source: c.renewalGroup, origin: renewalOrigin, ctx: ctx, rng: &rng)
+      }
+    }
     for w in 0..<p.weekCount {
       let t0 = Double(7 * w)
       guard t0 < horizon else { break }
@@ -255,9 +325,9 @@ extension TrialKernel {
             let created = t0 + 7 * rng.uniform() + hours / 24 + lag
             if !(created < horizon) { continue }
             let rep = handlers.isEmpty ? noRep : handlers[min(handlers.count - 1, Int(rng.uniform() * Double(handlers.count)))]
-            let (segment, mu, sigma) = segmentDraw(p, rng: &rng)
+            let (segment, mu, sigma) = segmentDraw(p, origin: leadOrigin, rng: &rng)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-              source: c.leadSourceGroup[s], ctx: ctx, rng: &rng)
+              source: c.leadSourceGroup[s], origin: leadOrigin, ctx: ctx, rng: &rng)
           }
         }
         counts.removeAll(keepingCapacity: true)
@@ -276,18 +346,18 @@ extension TrialKernel {
           let n = Sampling.poisson(r.outboundPerWeek * ramp * multiplier, using: &g)
           for _ in 0..<n {
             let created = t0 + 7 * g.uniform()
-            let (segment, mu, sigma) = segmentDraw(p, rng: &g)
+            let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &g)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-              source: c.outboundGroup, ctx: ctx, rng: &g)
+              source: c.outboundGroup, origin: outboundOrigin, ctx: ctx, rng: &g)
           }
           if hired { hireRng = g } else { rng = g }
         }
         if lever && adj.extraActiveReps > 0 {
           let n = Sampling.poisson(Double(adj.extraActiveReps) * ctx.meanOutboundPerWeek * multiplier, using: &rng)
           for _ in 0..<n {
-            let (segment, mu, sigma) = segmentDraw(p, rng: &rng)
+            let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &rng)
             launch(trial: trial, created: t0 + 7 * rng.uniform(), mu: mu, sigma: sigma, segment: segment,
-              rep: noRep, source: c.outboundGroup, ctx: ctx, rng: &rng)
+              rep: noRep, source: c.outboundGroup, origin: outboundOrigin, ctx: ctx, rng: &rng)
           }
         }
       }
@@ -295,15 +365,25 @@ extension TrialKernel {
       // Expansion and renewal deals from customers, who churn.
       if let a = c.model.accounts, customers > 0 {
         let expansionRate = max(0, a.expansionDealsPerCustomerMonth)
-        let renewalRate = max(0, a.renewalDealsPerCustomerMonth)
+        // Scheduled renewals cover the schedule's span; the flat rate only beyond it.
+        let renewalRate = scheduled && t0 < Double(NewDealModel.renewalScheduleSpanDays)
+          ? 0 : max(0, a.renewalDealsPerCustomerMonth)
         let n = Sampling.poisson(customers * (expansionRate + renewalRate) * weekFraction, using: &rng)
         let expansionShare = expansionRate + renewalRate > 0 ? expansionRate / (expansionRate + renewalRate) : 1
         for _ in 0..<n {
           let isExpansion = rng.uniform() < expansionShare
-          let (mu, sigma) = isExpansion ? p.expansion : p.renewal
           let rep = handlers.isEmpty ? noRep : handlers[min(handlers.count - 1, Int(rng.uniform() * Double(handlers.count)))]
-          launch(trial: trial, created: t0 + 7 * rng.uniform(), mu: mu, sigma: sigma, segment: -1, rep: rep,
-            source: isExpansion ? c.expansionGroup : c.renewalGroup, ctx: ctx, rng: &rng)
+          let created = t0 + 7 * rng.uniform()
+          if byOrigin {
+            let origin = isExpansion ? expansionOrigin : renewalOrigin
+            let (segment, mu, sigma) = segmentDraw(p, origin: origin, rng: &rng)
+            launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
+              source: isExpansion ? c.expansionGroup : c.renewalGroup, origin: origin, ctx: ctx, rng: &rng)
+          } else {
+            let (mu, sigma) = isExpansion ? p.expansion : p.renewal
+            launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: -1, rep: rep,
+              source: isExpansion ? c.expansionGroup : c.renewalGroup, ctx: ctx, rng: &rng)
+          }
         }
         let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &rng)
         customers = max(0, customers - Double(churned))

@@ -46,6 +46,13 @@ struct ParameterSet {
   var overall: (mu: Double, sigma: Double)
   var expansion: (mu: Double, sigma: Double)
   var renewal: (mu: Double, sigma: Double)
+  /// With `model.newDeals`, per origin (lead, outbound, expansion, renewal): won-amount
+  /// lognormals by segment, their cumulative shares (last 2) and the index of each segment in
+  /// `model.dealSize.bySegment` (−1 when unknown); one "all" entry when there are no segments.
+  var originCumulative: [[Double]] = []
+  var originMu: [[Double]] = []
+  var originSigma: [[Double]] = []
+  var originSegment: [[Int]] = []
   // Accounts.
   var monthlyChurnHazard: Double
 
@@ -193,6 +200,27 @@ struct ParameterSet {
     let renewalGroup = size.byType.first { $0.key == DealType.renewal.rawValue }
     expansion = expansionGroup.map { (drawMu($0), $0.sigma) } ?? overall
     renewal = renewalGroup.map { (drawMu($0), $0.sigma) } ?? overall
+    if let nd = model.newDeals {
+      for name in NewDealModel.originNames {
+        guard let o = nd.origin(name) else {
+          originCumulative.append([2])
+          originMu.append([overall.mu])
+          originSigma.append([overall.sigma])
+          originSegment.append([-1])
+          continue
+        }
+        let groups = o.wonAmountBySegment.isEmpty ? [o.wonAmount] : o.wonAmountBySegment
+        let total = groups.reduce(0) { $0 + max(0, $1.share) }
+        var cumulative = 0.0
+        originCumulative.append(groups.enumerated().map { (i, g) in
+          cumulative += total > 0 ? max(0, g.share) / total : 1 / Double(groups.count)
+          return i == groups.count - 1 ? 2 : cumulative
+        })
+        originMu.append(groups.map { drawMu($0) })
+        originSigma.append(groups.map(\.sigma))
+        originSegment.append(groups.map { g in size.bySegment.firstIndex { $0.key == g.key } ?? -1 })
+      }
+    }
 
     // Accounts.
     var hazard = model.accounts?.monthlyChurnHazard ?? 0

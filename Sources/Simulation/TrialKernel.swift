@@ -128,6 +128,8 @@ struct TrialKernel {
   /// Each stay: its length T; if the deal is still in the horizon, lost with probability
   /// logistic(c₀ + c₁ log T + c₂ log² T + shift) at the *whole* stay's length (so an old deal's
   /// exit odds are those of a long stay), else won or moved by the stage's non-lost shares.
+  /// `timeScale` stretches every stay on the calendar (a segment's speed; 1 = the fitted times)
+  /// and leaves the exit odds as they are.
   /// Before each stay, the stay never ends (the deal is a zombie: never won, −1) with probability
   /// `neverEnding` for the first, age-conditioned stay (π / (π + (1 − π) S₀(age)), precomputed per
   /// block) and π for a fresh one. Nothing is drawn when that probability is 0, so a model
@@ -135,7 +137,7 @@ struct TrialKernel {
   @inline(__always)
   mutating func walk(
     stage startStage: Int, age startAge: Double, logAge: Double, start: Double, shift: Double,
-    neverEnding firstNeverEnding: Double = 0, rng: inout SimulationRandom
+    timeScale: Double = 1, neverEnding firstNeverEnding: Double = 0, rng: inout SimulationRandom
   ) -> Double {
     var s = startStage
     var t = start
@@ -155,7 +157,7 @@ struct TrialKernel {
         if pi > 0 && rng.uniform() < pi { return -1 }
         (remaining, x) = freshStay(row, rng: &rng)
       }
-      t += stayStart >= leverStart ? remaining * cycleMultiplier : remaining
+      t += (stayStart >= leverStart ? remaining * cycleMultiplier : remaining) * timeScale
       if !(t < horizon) { return -1 }
       let eta = row[StageRow.c0] + x * (row[StageRow.c1] + x * row[StageRow.c2]) + shift
       var p = 1 / (1 + fastExp(-eta))
@@ -204,7 +206,7 @@ struct TrialKernel {
       let shift = repShift[Int(deal.rep)] + deal.rampShift
       let t = walk(
         stage: Int(deal.stage), age: deal.ageDays, logAge: deal.logAge, start: 0, shift: shift,
-        neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
+        timeScale: deal.timeScale, neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
       if t >= 0 && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
         dealWins[d] &+= 1
       }

@@ -102,10 +102,12 @@ public struct PipelineFitter: Sendable {
     } else {
       notes.append("no accounts.csv: expansion rate and churn hazard not fitted")
     }
+    let newDeals = NewDealFitting.fit(folder: folder, episodes: episodes, stageNames: stages.map(\.name))
+    notes += newDeals.notes.map { "new deals: \($0)" }
     return FittedPipeline(
       formatVersion: FittedPipeline.currentFormatVersion, asOf: folder.asOf, stages: stages,
       cycleLength: cycle, dealSize: dealSize, leadFunnel: leadFunnel, reps: reps, slip: slip,
-      accounts: accounts, notes: notes)
+      accounts: accounts, newDeals: newDeals, notes: notes)
   }
 }
 

@@ -14,10 +14,11 @@ import Statistics
 ///   censoring (quick losses close first) in the same way for every rep.
 /// - Ramp by tenure month (30.4375-day months from reps.csv `hired_on`), fitted over *all* reps
 ///   including those who left (never survivors only), counting only exposure after the data
-///   starts: creation ramp = deals created per rep-month at tenure m over the plateau rate
+///   starts: creation ramp = outbound deals created per rep-month at tenure m over the plateau rate
 ///   (tenure ≥ `rampMonths`), shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of
 ///   deals created at tenure m over the plateau's, shrunk toward 1 with 20 pseudo-deals.
-/// - Outbound creation: deals without a lead whose source is empty or "outbound", in the last 52
+/// - Outbound creation: new deals (not expansions or renewals) without a lead whose source is
+///   empty or "outbound", in the last 52
 ///   weeks, over the rep's ramp-weighted weeks employed (so a new rep's rate is at full ramp).
 enum RepFitting {
   static let daysPerMonth = 30.4375
@@ -96,10 +97,14 @@ enum RepFitting {
         if month > 600 { break }
       }
     }
+    // Creation ramp: the rep's own pipeline (outbound deals), which is what the simulation
+    // scales by it; lead deals are assigned and renewals/expansions follow accounts, so they do
+    // not ramp with the rep. All deals when there is no outbound deal at all.
+    let anyOutbound = folder.deals.contains { Self.isOutbound($0) }
     for (i, deal) in folder.deals.enumerated() {
       guard let rep = info[owner[i]], let hired = rep.hiredOn, let bin = tenureBin(hired, deal.createdOn)
       else { continue }
-      created[bin] += 1
+      if !anyOutbound || Self.isOutbound(deal) { created[bin] += 1 }
       if deal.status != .open {
         rampClosed[bin] += 1
         if deal.status == .won { rampWon[bin] += 1 }
@@ -137,8 +142,8 @@ enum RepFitting {
     for (i, deal) in folder.deals.enumerated() {
       let k = owner[i]
       if firstDeal[k] == nil || deal.createdOn < firstDeal[k]! { firstDeal[k] = deal.createdOn }
-      guard deal.createdOn >= windowStart, deal.leadID == nil else { continue }
-      if deal.source == nil || deal.source!.lowercased() == "outbound" { outbound[k] += 1 }
+      guard deal.createdOn >= windowStart else { continue }
+      if Self.isOutbound(deal) { outbound[k] += 1 }
     }
     var reps: [RepModel.FittedRep] = []
     for k in 0..<n {
@@ -174,6 +179,13 @@ enum RepFitting {
         winRampLossLogOddsShift: winRampShift, poolingAlpha: alpha, poolingBeta: beta),
       notes
     )
+  }
+
+  /// A deal the rep created without a lead: type new (expansions and renewals come from
+  /// customers), no lead, and source empty or "outbound".
+  static func isOutbound(_ deal: Deal) -> Bool {
+    deal.type == .new && deal.leadID == nil
+      && (deal.source == nil || deal.source!.lowercased() == "outbound")
   }
 
   /// Prior strength κ maximising the beta-binomial marginal likelihood with the mean fixed at m:

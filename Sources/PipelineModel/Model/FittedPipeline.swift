@@ -22,6 +22,9 @@ public struct FittedPipeline: Codable, Sendable {
   public var reps: RepModel?
   public var slip: SlipModel?
   public var accounts: AccountModel?
+  /// New deals by origin (entry stage, won amounts, renewal schedule); nil in model files written
+  /// before it existed, which then simulate new deals the old way.
+  public var newDeals: NewDealModel? = nil
   /// Plain-language notes: components not fitted, fallbacks used, warnings.
   public var notes: [String]
 
@@ -29,6 +32,7 @@ public struct FittedPipeline: Codable, Sendable {
     case formatVersion = "format_version", asOf = "as_of", stages
     case cycleLength = "cycle_length", dealSize = "deal_size", leadFunnel = "lead_funnel"
     case reps, slip, accounts, notes
+    case newDeals = "new_deals"
   }
 }
 
