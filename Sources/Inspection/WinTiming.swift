@@ -28,9 +28,11 @@ public struct DealPosition: Sendable, Hashable {
 /// from T | T > age; the stay ends lost with probability ℓ(T) = logistic(c₀ + c₁ log T +
 /// c₂ log² T + shift) at the *whole* stay's length; a non-lost exit wins or moves by the stage's
 /// shares (self-moves dropped and the rest renormalised, as in the simulator); later stays are
-/// fresh.
+/// fresh. A stay never ends (the deal is a zombie, never won) with probability z(age) =
+/// π / (π + (1 − π) S₀(age)) for the current stay (`FittedStage.neverEndingProbability(givenAgeDays:)`)
+/// and π for a fresh one; every exit mass below is of the stays that end, times 1 − z.
 ///
-/// - **Ever**: P(win) = (1 − L(age)) · (w_i + Σ_j m_ij W_j), with L(age) =
+/// - **Ever**: P(win) = (1 − z(age)) (1 − L(age)) · (w_i + Σ_j m_ij W_j), with L(age) =
 ///   `FittedStage.lossProbability(givenAgeDays:lossLogOddsShift:)` (200-point quantile grid of
 ///   T | T > age) and W_j the absorbing chain's fresh win probabilities at the same shift
 ///   (`FittedPipeline.chain(lossLogOddsShift:)`, LAPACK).
@@ -90,7 +92,9 @@ public struct WinTiming {
     var masses: [[Double]] = []
     var etas: [[Double]] = []
     for stage in model.stages {
-      let (mass, eta) = Self.stayPoints(stage, ageDays: 0, bins: horizonDays)
+      var (mass, eta) = Self.stayPoints(stage, ageDays: 0, bins: horizonDays)
+      let pi = stage.neverEndingShare
+      if pi > 0 { mass = mass.map { $0 * (1 - pi) } }
       masses.append(mass)
       etas.append(eta)
     }
@@ -104,10 +108,11 @@ public struct WinTiming {
   public mutating func probabilityEver(_ p: DealPosition) -> Double {
     let stage = model.stages[p.stage]
     let loss = stage.lossProbability(givenAgeDays: p.ageDays, lossLogOddsShift: p.lossLogOddsShift)
+    let keep = 1 - stage.neverEndingProbability(givenAgeDays: p.ageDays)
     let w = tables(for: p.lossLogOddsShift).everWin
     var next = exitWin[p.stage]
     for (j, m) in exitMoves[p.stage].enumerated() where m > 0 { next += m * w[j] }
-    return Self.clamp((1 - loss) * next)
+    return Self.clamp(keep * (1 - loss) * next)
   }
 
   /// P(the deal is won at a time in `days`), in days after the end of as-of (day 0 is the day
@@ -160,9 +165,13 @@ public struct WinTiming {
     return exitWin[stage] * direct + 0.5 * onward
   }
 
-  /// Non-lost mass of the current stay's remaining time by 1-day bin, given T > age.
+  /// Non-lost mass of the current stay's remaining time by 1-day bin, given T > age, times the
+  /// probability 1 − z(age) that the stay ends at all.
   func firstStay(_ p: DealPosition, bins: Int) -> [Double] {
-    let (mass, eta) = Self.stayPoints(model.stages[p.stage], ageDays: p.ageDays, bins: bins)
+    let stage = model.stages[p.stage]
+    var (mass, eta) = Self.stayPoints(stage, ageDays: p.ageDays, bins: bins)
+    let z = stage.neverEndingProbability(givenAgeDays: p.ageDays)
+    if z > 0 { mass = mass.map { $0 * (1 - z) } }
     return Self.nonLost(mass, eta, shift: p.lossLogOddsShift, bins: bins)
   }
 

@@ -82,14 +82,16 @@ struct DealRecord {
 ///
 /// Families: 0 exponential (p1 = mean, p2 = log mean); 1 lognormal (p1 = mu, p2 = sigma);
 /// 2 gamma (p1 = shape, p2 = scale); 3 weibull (p1 = scale, p2 = 1/shape, p3 = shape,
-/// p4 = log scale). Then the median, the loss curve c₀ c₁ c₂, the number of non-lost exits, the
-/// advance lever, and (cumulative share, target) pairs with target −1 for won.
+/// p4 = log scale). Then π (the share of fresh stays that never end), the median, the loss
+/// curve c₀ c₁ c₂, the number of non-lost exits, the advance lever, and (cumulative share,
+/// target) pairs with target −1 for won.
 enum StageRow {
   static let family = 0
   static let p1 = 1
   static let p2 = 2
   static let p3 = 3
   static let p4 = 4
+  static let neverEnding = 5
   static let median = 6
   static let c0 = 7
   static let c1 = 8

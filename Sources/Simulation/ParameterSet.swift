@@ -26,6 +26,10 @@ import Statistics
 struct ParameterSet {
   var stageTable: [Double]
   var stride: Int
+  /// Per open deal (`CompiledPipeline.deals` order): the probability that its current stay never
+  /// ends given its age, π / (π + (1 − π) S₀(age)) with this block's π and S₀. Empty when no
+  /// stage has π > 0 (then the trial loop draws nothing for it).
+  var openNeverEnding: [Double] = []
   var repShift: [Double]
   // Lead funnel.
   var weekCount: Int
@@ -60,6 +64,7 @@ struct ParameterSet {
     let n = c.stageCount
     stride = StageRow.stride(stages: n)
     var table = [Double](repeating: 0, count: n * stride)
+    var stageDistributions: [DurationDistribution] = []
     let z = ZigguratTables.shared
     for (s, stage) in model.stages.enumerated() {
       let base = s * stride
@@ -67,8 +72,13 @@ struct ParameterSet {
       var loss = stage.lossGivenTime.coefficients
       var win = stage.winShare
       var moves = stage.moveShares
+      var neverEnding = stage.neverEndingShare
       if generator != nil {
-        distribution = Self.drawDuration(stage.timeInStage, using: &generator!)
+        if neverEnding > 0 {
+          (neverEnding, distribution) = Self.drawNeverEnding(stage, using: &generator!)
+        } else {
+          distribution = Self.drawDuration(stage.timeInStage, using: &generator!)
+        }
         loss = Self.drawNormal(loss, covariance: stage.lossGivenTime.covariance, using: &generator!)
         let e = stage.exitCounts
         let completed = Double(e.advanced + e.won + e.skipped + e.movedBack)
@@ -86,6 +96,8 @@ struct ParameterSet {
         }
       }
       Self.writeDistribution(distribution, into: &table, at: base)
+      table[base + StageRow.neverEnding] = neverEnding
+      stageDistributions.append(distribution)
       table[base + StageRow.c0] = loss.count > 0 ? loss[0] : 0
       table[base + StageRow.c1] = loss.count > 1 ? loss[1] : 0
       table[base + StageRow.c2] = loss.count > 2 ? loss[2] : 0
@@ -106,6 +118,17 @@ struct ParameterSet {
       table[base + StageRow.exitCount] = Double(exits.count)
     }
     stageTable = table
+    let rowStride = stride
+    let stagePis = (0..<n).map { table[$0 * rowStride + StageRow.neverEnding] }
+    if stagePis.contains(where: { $0 > 0 }) {
+      var zombies = [Double](repeating: 0, count: c.deals.count)
+      for (i, d) in c.deals.enumerated() {
+        let s = Int(d.stage)
+        zombies[i] = MixtureCureFit.cureProbability(
+          stagePis[s], stageDistributions[s], givenSurvived: d.ageDays)
+      }
+      openNeverEnding = zombies
+    }
 
     // Reps' skill shifts (last slot: no rep).
     let fitted = model.reps?.reps ?? []
@@ -266,6 +289,19 @@ struct ParameterSet {
     case .gamma: return .gamma(shape: exp(t[0]), scale: exp(t[1]))
     case .weibull: return .weibull(shape: exp(t[1]), scale: exp(t[0]))
     }
+  }
+
+  /// A joint draw of (logit π, S₀'s unconstrained parameters) from N(estimate, covariance) of the
+  /// stage's never-ending mixture fit; the estimates themselves when the covariance is unusable.
+  static func drawNeverEnding(
+    _ stage: FittedStage, using g: inout SimulationRandom
+  ) -> (Double, DurationDistribution) {
+    let pi = stage.neverEndingShare
+    let d = stage.timeInStage.distribution
+    let center = [log(pi / (1 - pi))] + MixtureCureFit.unconstrained(d)
+    let t = drawNormal(center, covariance: stage.neverEnds?.covariance ?? [], using: &g)
+    guard t.allSatisfy({ $0.isFinite && abs($0) < 700 }) else { return (pi, d) }
+    return (1 / (1 + exp(-t[0])), MixtureCureFit.distribution(d.family, unconstrained: Array(t.dropFirst())))
   }
 
   /// mean + L z with L the Cholesky factor of `covariance` (row-major k×k) and z standard normal.

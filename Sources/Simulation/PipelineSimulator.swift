@@ -102,20 +102,22 @@ public struct PipelineSimulator: Sendable {
             c.periodOfDay.withUnsafeBufferPointer { periodOfDay in
               c.deals.withUnsafeBufferPointer { deals in
                 params!.repShift.withUnsafeBufferPointer { repShift in
-                  var kernel = TrialKernel(
-                    table: table.baseAddress!, stride: params!.stride, z: ZigguratTables.shared,
-                    horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
-                    leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
-                    sizeMultiplier: adjustments.dealSizeMultiplier)
-                  var rng = SimulationRandom(seed: seed, block: UInt64(trial))
-                  kernel.runOpenPipeline(
-                    trial: trial, deals: deals, repShift: repShift.baseAddress!, dealWins: wins,
-                    rng: &rng)
-                  if let context {
-                    var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
-                    kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
+                  params!.openNeverEnding.withUnsafeBufferPointer { neverEnding in
+                    var kernel = TrialKernel(
+                      table: table.baseAddress!, stride: params!.stride, z: ZigguratTables.shared,
+                      horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
+                      leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
+                      sizeMultiplier: adjustments.dealSizeMultiplier)
+                    var rng = SimulationRandom(seed: seed, block: UInt64(trial))
+                    kernel.runOpenPipeline(
+                      trial: trial, deals: deals, repShift: repShift.baseAddress!,
+                      neverEnding: neverEnding, dealWins: wins, rng: &rng)
+                    if let context {
+                      var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
+                      kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
+                    }
+                    workerSteps &+= kernel.steps
                   }
-                  workerSteps &+= kernel.steps
                 }
               }
             }

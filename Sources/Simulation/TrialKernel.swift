@@ -130,10 +130,14 @@ struct TrialKernel {
   /// exit odds are those of a long stay), else won or moved by the stage's non-lost shares.
   /// `timeScale` stretches every stay on the calendar (a segment's speed; 1 = the fitted times)
   /// and leaves the exit odds as they are.
+  /// Before each stay, the stay never ends (the deal is a zombie: never won, −1) with probability
+  /// `neverEnding` for the first, age-conditioned stay (π / (π + (1 − π) S₀(age)), precomputed per
+  /// block) and π for a fresh one. Nothing is drawn when that probability is 0, so a model
+  /// without never-ending stays consumes the same random numbers as before.
   @inline(__always)
   mutating func walk(
     stage startStage: Int, age startAge: Double, logAge: Double, start: Double, shift: Double,
-    timeScale: Double = 1, rng: inout SimulationRandom
+    timeScale: Double = 1, neverEnding firstNeverEnding: Double = 0, rng: inout SimulationRandom
   ) -> Double {
     var s = startStage
     var t = start
@@ -145,9 +149,12 @@ struct TrialKernel {
       let remaining: Double
       let x: Double
       if age > 0 {
+        if firstNeverEnding > 0 && rng.uniform() < firstNeverEnding { return -1 }
         (remaining, x) = conditionalStay(row, age: age, logAge: logAge, rng: &rng)
         age = 0
       } else {
+        let pi = row[StageRow.neverEnding]
+        if pi > 0 && rng.uniform() < pi { return -1 }
         (remaining, x) = freshStay(row, rng: &rng)
       }
       t += (stayStart >= leverStart ? remaining * cycleMultiplier : remaining) * timeScale
@@ -191,14 +198,15 @@ struct TrialKernel {
   /// Every deal open at as-of, once.
   mutating func runOpenPipeline(
     trial: Int, deals: UnsafeBufferPointer<DealRecord>, repShift: UnsafePointer<Double>,
-    dealWins: UnsafeMutablePointer<Int32>, rng: inout SimulationRandom
+    neverEnding: UnsafeBufferPointer<Double>, dealWins: UnsafeMutablePointer<Int32>,
+    rng: inout SimulationRandom
   ) {
     for d in 0..<deals.count {
       let deal = deals[d]
       let shift = repShift[Int(deal.rep)] + deal.rampShift
       let t = walk(
         stage: Int(deal.stage), age: deal.ageDays, logAge: deal.logAge, start: 0, shift: shift,
-        timeScale: deal.timeScale, rng: &rng)
+        timeScale: deal.timeScale, neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
       if t >= 0 && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
         dealWins[d] &+= 1
       }

@@ -79,6 +79,83 @@ import Testing
     }
   }
 
+  /// The four-stage model with never-ending stays (π = 0.1, 0.25, 0, 0.15) and its chain.
+  static func neverEndingModel() -> FittedPipeline {
+    var model = Fixtures.model()
+    for (s, pi) in [0.1, 0.25, 0, 0.15].enumerated() {
+      model.stages[s].neverEnds = NeverEndingStays(
+        probability: pi, fittedProbability: pi, family: model.stages[s].timeInStage.family,
+        likelihoodRatio: 0, pValue: 1, aicWith: 0, aicWithout: 0, covariance: [])
+    }
+    let chain = StageFitting.chain(model.stages, shift: 0)!
+    for s in model.stages.indices { model.stages[s].winProbability = chain.winProbability[s] }
+    return model
+  }
+
+  /// With never-ending stays, fresh deals' simulated eventual win rate still matches the
+  /// absorbing chain (whose rows leave π to stays that never end); tolerance as above.
+  @Test func freshWinProbabilityWithNeverEndingStaysMatchesChain() throws {
+    let model = Self.neverEndingModel()
+    let plain = Fixtures.model()
+    let perStage = 50
+    let deals = Fixtures.openDeals(count: 4 * perStage, age: { _ in 0 })
+    let sim = try PipelineSimulator(
+      model: model, openDeals: deals, asOf: Fixtures.asOf,
+      options: options(periods: Fixtures.quarters(120), trials: 4_000))
+    let result = sim.run()
+    for s in 0..<4 {
+      var wins = 0
+      for (i, d) in deals.enumerated() where d.stage == s { wins += result.dealWinCounts[i] }
+      let n = Double(perStage * result.trials)
+      let simulated = Double(wins) / n
+      let exact = model.stages[s].winProbability
+      #expect(exact < plain.stages[s].winProbability - 0.02)
+      let se = (exact * (1 - exact) / n).squareRoot()
+      #expect(abs(simulated - exact) < 4.5 * se, "stage \(s): simulated \(simulated), closed form \(exact)")
+    }
+  }
+
+  /// An open deal aged a in the last stage wins with (1 − z(a)) (1 − L(a)), z(a) =
+  /// π / (π + (1 − π) S₀(a)) the chance its stay never ends: simulated against the closed form.
+  @Test(arguments: [0.0, 5, 20, 60])
+  func ageConditionedNeverEndingProbability(age: Double) throws {
+    let model = Self.neverEndingModel()
+    let stage = model.stages[3]
+    let z = stage.neverEndingProbability(givenAgeDays: age)
+    let pi = 0.15
+    let s = stage.timeInStage.distribution.survival(age)
+    #expect(abs(z - pi / (pi + (1 - pi) * s)) < 1e-12)
+    let exact = (1 - z) * (1 - stage.lossProbability(givenAgeDays: age))
+    let deals = (0..<100).map { OpenDealInput(id: "D\($0)", stage: 3, ageDays: age, amount: 1) }
+    let result = try PipelineSimulator(
+      model: model, openDeals: deals, asOf: Fixtures.asOf,
+      options: options(periods: Fixtures.quarters(40), trials: 2_000)
+    ).run()
+    let n = Double(100 * result.trials)
+    let simulated = Double(result.dealWinCounts.reduce(0, +)) / n
+    let se = (exact * (1 - exact) / n).squareRoot()
+    #expect(abs(simulated - exact) < 4.5 * se, "age \(age): simulated \(simulated), closed form \(exact)")
+  }
+
+  /// π = 0 everywhere (the field absent, as in old model files) leaves the draws untouched.
+  @Test func zeroNeverEndingShareReproducesTheBaseline() throws {
+    var zero = Fixtures.model()
+    for s in zero.stages.indices {
+      zero.stages[s].neverEnds = NeverEndingStays(
+        probability: 0, fittedProbability: 0.01, family: "gamma", likelihoodRatio: 0.3, pValue: 0.3,
+        aicWith: 10, aicWithout: 9, covariance: [])
+    }
+    let deals = Fixtures.openDeals(count: 200)
+    func run(_ m: FittedPipeline) throws -> SimulationTrials {
+      try PipelineSimulator(
+        model: m, openDeals: deals, asOf: Fixtures.asOf, options: options(trials: 300, uncertainty: true)
+      ).run()
+    }
+    let a = try run(Fixtures.model())
+    let b = try run(zero)
+    #expect(a.bookings == b.bookings && a.dealWinCounts == b.dealWinCounts)
+  }
+
   /// A deal far beyond its stage's median closes later than a fresh one and, with P(lost | t)
   /// rising in t, wins less.
   @Test func ageConditioningDelaysAndLowersWins() throws {

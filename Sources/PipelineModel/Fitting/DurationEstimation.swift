@@ -154,6 +154,94 @@ enum DurationEstimation {
   }
 }
 
+extension DurationEstimation {
+  /// Significance level of the boundary likelihood-ratio test for π > 0.
+  static let neverEndingLevel = 0.01
+  /// Fewer censored stays than this: π is not tested (it is identified only by open stays).
+  static let neverEndingMinCensored = 10.0
+
+  /// `estimate(_:minEvents:what:)` plus a share of stays that never end (`NeverEndingStays`).
+  ///
+  /// Every family is also fitted as a mixture S(t) = π + (1 − π) S₀(t) by joint censored maximum
+  /// likelihood (`MixtureCureFitter`). The best mixture (smallest AIC) replaces the best plain
+  /// fit only when its AIC is smaller *and* the likelihood-ratio test against the same family
+  /// with π = 0 rejects at `neverEndingLevel` (½χ²₀ + ½χ²₁ on the boundary). Then the estimate's
+  /// distribution is S₀ (its quantiles are those of the stays that end), its covariance the S₀
+  /// block of the joint one, `aic` gains "family+never_ends" entries, and the survival gap is
+  /// measured between the mixture and Kaplan–Meier. Otherwise the plain estimate is returned
+  /// unchanged with π = 0 and the test recorded. No mixture is tried on the exponential fallback
+  /// (fewer than `minEvents` exits) or with fewer than `neverEndingMinCensored` open stays.
+  static func estimateAllowingNeverEnding(
+    _ data: GroupedDurations, minEvents: Int, what: String
+  ) -> (DurationEstimate, NeverEndingStays?, note: String?) {
+    let (plain, note) = estimate(data, minEvents: minEvents, what: what)
+    guard note == nil, data.censoredCount >= neverEndingMinCensored, data.eventCount >= Double(minEvents)
+    else { return (plain, nil, note) }
+    let rows = data.weightedRows()
+    let fitter = DurationFitter()
+    var bestPlainAIC = Double.infinity
+    var best: (fit: MixtureCureFit, aic: Double)?
+    var aic = plain.aic
+    for family in families {
+      guard
+        let null = try? fitter.fit(
+          family, durations: rows.durations, observed: rows.observed, weights: rows.weights),
+        null.aic.isFinite
+      else { continue }
+      bestPlainAIC = min(bestPlainAIC, null.aic)
+      guard
+        let cure = try? MixtureCureFitter().fit(
+          family, durations: rows.durations, observed: rows.observed, weights: rows.weights,
+          noCure: null),
+        cure.logLikelihood.isFinite, cure.distribution.median.isFinite,
+        cure.distribution.median > 0
+      else { continue }
+      // On the plain fit's scale: the two log-likelihoods differ only by the test statistic.
+      let cureAIC = null.aic - cure.likelihoodRatio + 2
+      aic[family.rawValue + "+never_ends"] = cureAIC
+      if best == nil || cureAIC < best!.aic { best = (cure, cureAIC) }
+    }
+    guard let best else { return (plain, nil, nil) }
+    let cure = best.fit
+    let chosen =
+      best.aic < bestPlainAIC && cure.pValue < neverEndingLevel && cure.cureFraction > 0
+      && cure.cureFraction < 1 && cure.covariance.count == cure.estimates.count * cure.estimates.count
+    var record = NeverEndingStays(
+      probability: chosen ? cure.cureFraction : 0, fittedProbability: cure.cureFraction,
+      family: cure.family.rawValue, likelihoodRatio: cure.likelihoodRatio, pValue: cure.pValue,
+      aicWith: best.aic, aicWithout: bestPlainAIC, covariance: chosen ? cure.covariance : [])
+    guard chosen else {
+      var unchanged = plain
+      unchanged.aic = aic
+      return (unchanged, record, nil)
+    }
+    let distribution = cure.distribution
+    let k = cure.estimates.count
+    var thetaCovariance: [Double] = []
+    for r in 1..<k { for c in 1..<k { thetaCovariance.append(cure.covariance[r * k + c]) } }
+    let pi = cure.cureFraction
+    let km = data.kaplanMeier()
+    var gap = 0.0
+    var previous = 1.0
+    for (t, s) in zip(km.times, km.survival) {
+      let fitted = pi + (1 - pi) * distribution.survival(t)
+      gap = max(gap, abs(fitted - s), abs(fitted - previous))
+      previous = s
+    }
+    record.probability = pi
+    let estimate = DurationEstimate(
+      distribution: distribution, covariance: thetaCovariance,
+      medianDays: distribution.quantile(0.5), p10Days: distribution.quantile(0.1),
+      p90Days: distribution.quantile(0.9), kaplanMeierMedianDays: plain.kaplanMeierMedianDays,
+      aic: aic, maxSurvivalGap: gap, events: plain.events, censored: plain.censored)
+    let message =
+      "\(what): \(String(format: "%.1f", 100 * pi))% of stays never end (\(cure.family.rawValue) "
+      + "mixture, likelihood ratio \(String(format: "%.1f", cure.likelihoodRatio)), p = "
+      + "\(String(format: "%.2g", cure.pValue)))"
+    return (estimate, record, message)
+  }
+}
+
 extension DurationEstimate {
   /// The distribution for a vector of unconstrained parameters in `covariance`'s order
   /// (exponential: log rate; lognormal: mu, log sigma; gamma: log shape, log scale; Weibull:

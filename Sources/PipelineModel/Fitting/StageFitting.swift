@@ -97,6 +97,7 @@ enum StageFitting {
       }
 
       let timeInStage: DurationEstimate
+      var neverEnds: NeverEndingStays? = nil
       let curve: LogisticCurve
       if entered == 0 {
         notes.append("stage \(name): no stays observed; pooled company exit rate and loss share used")
@@ -110,10 +111,11 @@ enum StageFitting {
         curve = LogisticCurve(coefficients: [c0], covariance: [4])
       } else {
         let grouped = GroupedDurations(durations: durations[i], observed: observed[i])
-        let (estimate, note) = DurationEstimation.estimate(
+        let (estimate, cure, note) = DurationEstimation.estimateAllowingNeverEnding(
           grouped, minEvents: options.minEventsForParametric, what: "time in stage \(name)")
         if let note { notes.append(note) }
         timeInStage = estimate
+        neverEnds = cure
         let lossData = GroupedDurations(durations: completedDurations[i], observed: completedLost[i])
         if lossData.times.isEmpty {
           let c0 = log(pooledLossRate / (1 - pooledLossRate))
@@ -132,29 +134,38 @@ enum StageFitting {
         }
       }
 
-      let lossValue = impliedLoss(timeInStage.distribution, curve.coefficients, shift: 0, gridSize: gridSize)
+      // A never-ending stay (share π) has no exit: every exit probability is (1 − π) times that
+      // of a stay that ends.
+      let pi = neverEnds?.probability ?? 0
+      let endingLoss = impliedLoss(timeInStage.distribution, curve.coefficients, shift: 0, gridSize: gridSize)
+      let lossValue = (1 - pi) * endingLoss
       let advanceShare = advanceTarget.map { moveShares[$0] } ?? winShare
       let advanceCount = Double(advanceTarget.map { moveCounts[i][$0] } ?? won[i])
 
       // Parameter draws for intervals.
-      let thetaHat = timeInStage.unconstrainedParameters
+      // With π > 0, (logit π, θ) are drawn jointly from the mixture fit's covariance.
+      let joint = pi > 0 ? neverEnds!.covariance : []
+      let thetaHat = (pi > 0 ? [log(pi / (1 - pi))] : []) + timeInStage.unconstrainedParameters
       let kT = thetaHat.count
-      let lT = timeInStage.covariance.count == kT * kT ? Dense.cholesky(timeInStage.covariance, kT) : nil
+      let covarianceT = pi > 0 ? joint : timeInStage.covariance
+      let lT = covarianceT.count == kT * kT ? Dense.cholesky(covarianceT, kT) : nil
       let kC = curve.coefficients.count
       let lC = curve.covariance.count == kC * kC ? Dense.cholesky(curve.covariance, kC) : nil
       var lossDraws: [Double] = []
       var advanceDraws: [Double] = []
       lossDraws.reserveCapacity(options.intervalDraws)
       for _ in 0..<options.intervalDraws {
-        let theta = draw(thetaHat, lT, &generator)
+        let drawn = draw(thetaHat, lT, &generator)
         let c = draw(curve.coefficients, lC, &generator)
+        let piDraw = pi > 0 ? 1 / (1 + exp(-drawn[0])) : 0
+        let theta = pi > 0 ? Array(drawn.dropFirst()) : drawn
         let dist = timeInStage.distribution(unconstrained: theta)
         var pl = impliedLoss(dist, c, shift: 0, gridSize: drawGridSize)
-        if !pl.isFinite { pl = lossValue }
+        if !pl.isFinite { pl = endingLoss }
         let share = Sampling.beta(
           advanceCount + 0.5, Double(nonLost) - advanceCount + 0.5, using: &generator)
-        lossDraws.append(pl)
-        advanceDraws.append((1 - pl) * share)
+        lossDraws.append((1 - piDraw) * pl)
+        advanceDraws.append((1 - piDraw) * (1 - pl) * share)
       }
       lossDraws.sort()
       advanceDraws.sort()
@@ -162,7 +173,7 @@ enum StageFitting {
       let loss = EstimatedProbability(
         value: lossValue, lower: min(lossValue, Dense.quantile(lossDraws, 0.025)),
         upper: max(lossValue, Dense.quantile(lossDraws, 0.975)), count: completed)
-      let advanceValue = (1 - lossValue) * advanceShare
+      let advanceValue = (1 - pi) * (1 - endingLoss) * advanceShare
       let advance = EstimatedProbability(
         value: advanceValue, lower: min(advanceValue, Dense.quantile(advanceDraws, 0.025)),
         upper: max(advanceValue, Dense.quantile(advanceDraws, 0.975)), count: completed)
@@ -172,10 +183,10 @@ enum StageFitting {
         FittedStage(
           name: name, order: episodes.stages[i].order, crmProbability: definition?.probability,
           entered: entered, censored: censored, exitCounts: counts, advanceProbability: advance,
-          lossProbability: loss, winDirectProbability: (1 - lossValue) * winShare,
-          moveProbabilities: moveShares.map { (1 - lossValue) * $0 }, winProbability: 0,
+          lossProbability: loss, winDirectProbability: (1 - pi) * (1 - endingLoss) * winShare,
+          moveProbabilities: moveShares.map { (1 - pi) * (1 - endingLoss) * $0 }, winProbability: 0,
           expectedRemainingSteps: 0, suggestedCRMProbability: 0, timeInStage: timeInStage,
-          lossGivenTime: curve, winShare: winShare, moveShares: moveShares))
+          lossGivenTime: curve, winShare: winShare, moveShares: moveShares, neverEnds: neverEnds))
     }
 
     if let chain = chain(stages, shift: 0) {
@@ -230,22 +241,28 @@ enum StageFitting {
   /// The absorbing chain implied by the stages, with every loss log-odds shifted by `shift`.
   static func chain(_ stages: [FittedStage], shift: Double, gridSize: Int = gridSize) -> AbsorbingChain? {
     let losses = stages.map {
-      shift == 0
+      shift == 0 && $0.neverEndingShare == 0
         ? $0.lossProbability.value
         : impliedLoss($0.timeInStage.distribution, $0.lossGivenTime.coefficients, shift: shift, gridSize: gridSize)
     }
     return chain(stages, losses: losses)
   }
 
+  /// The chain for losses of the stays that *end* (`losses[i]`): from stage i, move to j with
+  /// (1 − πᵢ)(1 − lossᵢ) mᵢⱼ, win with (1 − πᵢ)(1 − lossᵢ) wᵢ, lose with (1 − πᵢ) lossᵢ; the
+  /// rest, πᵢ, is a stay that never ends (neither won nor lost: the chain's win and loss
+  /// probabilities then sum to less than 1). With every π = 0 this is the plain chain.
   static func chain(_ stages: [FittedStage], losses: [Double]) -> AbsorbingChain? {
-    let moves = stages.indices.map { i in stages[i].moveShares.map { (1 - losses[i]) * $0 } }
-    let win = stages.indices.map { (1 - losses[$0]) * stages[$0].winShare }
-    if let c = try? AbsorbingChain(moves: moves, win: win, loss: losses) { return c }
+    func solve(_ l: [Double]) -> AbsorbingChain? {
+      let keep = stages.map { 1 - $0.neverEndingShare }
+      let moves = stages.indices.map { i in stages[i].moveShares.map { keep[i] * (1 - l[i]) * $0 } }
+      let win = stages.indices.map { keep[$0] * (1 - l[$0]) * stages[$0].winShare }
+      let loss = stages.indices.map { keep[$0] * l[$0] }
+      return try? AbsorbingChain(moves: moves, win: win, loss: loss)
+    }
+    if let c = solve(losses) { return c }
     // A loop with no way out: give every stage a tiny loss so the chain is solvable.
-    let eps = losses.map { max($0, 1e-9) }
-    let moves2 = stages.indices.map { i in stages[i].moveShares.map { (1 - eps[i]) * $0 } }
-    let win2 = stages.indices.map { (1 - eps[$0]) * stages[$0].winShare }
-    return try? AbsorbingChain(moves: moves2, win: win2, loss: eps)
+    return solve(losses.map { max($0, 1e-9) })
   }
 }
 

@@ -1,5 +1,6 @@
 import CRMData
 import Foundation
+import Statistics
 
 // MARK: - Saved model file
 
@@ -129,8 +130,9 @@ extension LeadFunnelModel {
 // MARK: - Model queries used by simulation and reports
 
 extension FittedStage {
-  /// P(lost) for a fresh entry with every loss log-odds shifted by `shift` (rep skill, ramp):
-  /// ∫ f(t) logistic(shift + c₀ + c₁ log t + c₂ (log t)²) dt on a quantile grid.
+  /// P(lost) for a fresh entry *whose stay ends*, with every loss log-odds shifted by `shift`
+  /// (rep skill, ramp): ∫ f(t) logistic(shift + c₀ + c₁ log t + c₂ (log t)²) dt on a quantile
+  /// grid of S₀. A fresh entry's loss is (1 − π) times this.
   public func impliedLossProbability(lossLogOddsShift shift: Double = 0, gridSize: Int = 200) -> Double {
     StageFitting.impliedLoss(
       timeInStage.distribution, lossGivenTime.coefficients, shift: shift, gridSize: gridSize)
@@ -144,9 +146,18 @@ extension FittedStage {
     return 1 / (1 + exp(-eta))
   }
 
-  /// P(lost eventually from this stay | it has already lasted `ageDays`), the age-conditioned
-  /// loss for an open deal: ∫_{age}^∞ f(t) P(lost | t) dt / S(age), on a grid of the remaining
-  /// time's quantiles.
+  /// P(this stay never ends | it has already lasted `ageDays`) = π / (π + (1 − π) S₀(age)), the
+  /// posterior share of never-ending stays among those still open at that age: π for a fresh
+  /// stay, rising towards 1 once the stays that do end are long over. 0 when π = 0.
+  public func neverEndingProbability(givenAgeDays age: Double) -> Double {
+    MixtureCureFit.cureProbability(
+      neverEndingShare, timeInStage.distribution, givenSurvived: age.isFinite ? max(0, age) : 0)
+  }
+
+  /// P(lost eventually from this stay | it has already lasted `ageDays` *and it ends*), the
+  /// age-conditioned loss for an open deal: ∫_{age}^∞ f(t) P(lost | t) dt / S(age) over the
+  /// ending stays' distribution S₀, on a grid of the remaining time's quantiles. The open deal's
+  /// unconditional loss is (1 − z) times this, z = `neverEndingProbability(givenAgeDays:)`.
   public func lossProbability(givenAgeDays age: Double, lossLogOddsShift shift: Double = 0, gridSize: Int = 200) -> Double {
     guard age > 0 else { return impliedLossProbability(lossLogOddsShift: shift, gridSize: gridSize) }
     let d = timeInStage.distribution
@@ -182,7 +193,8 @@ extension FittedPipeline {
           + "\(pct(s.advanceProbability.value)) [\(pct(s.advanceProbability.lower)), \(pct(s.advanceProbability.upper))] "
           + "\(pct(s.lossProbability.value)) \(pct(s.winProbability)) "
           + (s.crmProbability.map(pct) ?? "     —") + " "
-          + String(format: "%8.1f  ", s.timeInStage.medianDays) + s.timeInStage.family)
+          + String(format: "%8.1f  ", s.timeInStage.medianDays) + s.timeInStage.family
+          + (s.neverEndingShare > 0 ? " (\(pct(s.neverEndingShare).trimmingCharacters(in: .whitespaces)) never end)" : ""))
     }
     lines.append(
       "cycle length (created→won): median \(num(cycleLength.medianDays)) d censoring-aware, "

@@ -52,8 +52,11 @@ public struct EstimatedProbability: Codable, Sendable, Hashable {
 /// are right-censored), and given the stay ends at T = t the exit is lost with probability
 /// `lossGivenTime(t)` (a logistic curve in log t, fitted on completed stays only — censored stays
 /// carry no information about the exit type, so the likelihood factorises). A non-lost exit goes
-/// to stage j with probability `moveShares[j]` or wins with `winShare`. Everything reported as
-/// a probability is implied by this one model, so the printed numbers and the simulation agree.
+/// to stage j with probability `moveShares[j]` or wins with `winShare`. A share π of stays
+/// (`neverEnds`, 0 unless the data support it) never ends by itself: `timeInStage` is then the
+/// length of the stays that do end, and a never-ending stay neither advances, wins nor is lost
+/// (a zombie deal). Everything reported as a probability is implied by this one model, so the
+/// printed numbers and the simulation agree.
 public struct FittedStage: Codable, Sendable {
   public var name: String
   public var order: Int
@@ -67,7 +70,8 @@ public struct FittedStage: Codable, Sendable {
 
   /// Probability of leaving to the next open stage (for the last open stage: of winning directly).
   public var advanceProbability: EstimatedProbability
-  /// Probability of losing from this stage.
+  /// Probability of losing from this stage (a fresh stay: (1 − π) times the loss of a stay that
+  /// ends).
   public var lossProbability: EstimatedProbability
   /// Probability of winning directly from this stage (from any stage, not only the last).
   public var winDirectProbability: Double
@@ -87,15 +91,70 @@ public struct FittedStage: Codable, Sendable {
   /// Shares among non-lost exits: `winShare` plus `moveShares` sum to 1.
   public var winShare: Double
   public var moveShares: [Double]
+  /// The share of stays that never end and the test that chose it; nil in model files written
+  /// before it existed (read as π = 0).
+  public var neverEnds: NeverEndingStays? = nil
+
+  /// π, the share of fresh stays that never end (0 when not fitted or not supported).
+  public var neverEndingShare: Double {
+    guard let p = neverEnds?.probability, p.isFinite, p > 0 else { return 0 }
+    return min(p, 1)
+  }
 
   enum CodingKeys: String, CodingKey {
-    case name, order, entered, censored
+    case name, order, entered, censored, neverEnds = "never_ends"
     case crmProbability = "crm_probability", exitCounts = "exit_counts"
     case advanceProbability = "advance_probability", lossProbability = "loss_probability"
     case winDirectProbability = "win_direct_probability", moveProbabilities = "move_probabilities"
     case winProbability = "win_probability", expectedRemainingSteps = "expected_remaining_steps"
     case suggestedCRMProbability = "suggested_crm_probability", timeInStage = "time_in_stage"
     case lossGivenTime = "loss_given_time", winShare = "win_share", moveShares = "move_shares"
+  }
+}
+
+/// Stays that never end by themselves: the mixture ("cure") model of time in stage,
+/// S(t) = π + (1 − π) S₀(t), with S₀ = `FittedStage.timeInStage`.
+///
+/// π and S₀'s parameters are estimated jointly by censored maximum likelihood for every family
+/// (`MixtureCureFitter`); the best mixture (smallest AIC) is kept only when it beats every fit
+/// without π on AIC *and* the likelihood-ratio test against its own family without π rejects
+/// π = 0 at 1% (boundary test: ½χ²₀ + ½χ²₁); otherwise `probability` is 0 and the test is
+/// recorded all the same.
+public struct NeverEndingStays: Codable, Sendable {
+  /// π used by the model: the fitted share when chosen, else 0.
+  public var probability: Double
+  /// The best mixture fit's π, whether chosen or not.
+  public var fittedProbability: Double
+  /// S₀'s family in the best mixture fit.
+  public var family: String
+  /// 2(ℓ̂ − ℓ̂₀) against the same family without π, and its boundary p-value.
+  public var likelihoodRatio: Double
+  public var pValue: Double
+  /// AIC of the best mixture fit and of the best fit without π.
+  public var aicWith: Double
+  public var aicWithout: Double
+  /// Covariance of (logit π, S₀'s unconstrained parameters in `time_in_stage.covariance` order),
+  /// row-major, for joint parameter draws; empty when π = 0.
+  public var covariance: [Double]
+
+  public init(
+    probability: Double, fittedProbability: Double, family: String, likelihoodRatio: Double,
+    pValue: Double, aicWith: Double, aicWithout: Double, covariance: [Double]
+  ) {
+    self.probability = probability
+    self.fittedProbability = fittedProbability
+    self.family = family
+    self.likelihoodRatio = likelihoodRatio
+    self.pValue = pValue
+    self.aicWith = aicWith
+    self.aicWithout = aicWithout
+    self.covariance = covariance
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case probability, family, covariance
+    case fittedProbability = "fitted_probability", likelihoodRatio = "likelihood_ratio"
+    case pValue = "p_value", aicWith = "aic_with", aicWithout = "aic_without"
   }
 }
 
