@@ -1,4 +1,5 @@
 import CRMData
+import _TestSupport
 import Foundation
 import Statistics
 
@@ -8,35 +9,6 @@ func m(_ text: String) -> Moment { Moment(text)! }
 func day(_ text: String) -> Day { Day(text)! }
 func period(_ label: String) -> Period { FiscalCalendar.standard.period(label)! }
 
-/// Builds a `CRMFolder` the way the loader does: history sorted by deal (in deals order) and date.
-func makeFolder(
-  deals: [Deal], history: [DealHistoryRow]?, stages: [StageDefinition],
-  activities: [Activity]? = nil, reps: [Rep]? = nil, asOf: String
-) -> CRMFolder {
-  var order: [String: Int] = [:]
-  for (i, d) in deals.enumerated() { order[d.id] = i }
-  let sorted = history?.enumerated().sorted { a, b in
-    let (da, db) = (order[a.element.dealID]!, order[b.element.dealID]!)
-    if da != db { return da < db }
-    if a.element.changedOn != b.element.changedOn {
-      return a.element.changedOn < b.element.changedOn
-    }
-    return a.offset < b.offset
-  }.map(\.element)
-  var ranges = [Range<Int>](repeating: 0..<0, count: deals.count)
-  if let sorted {
-    var k = 0
-    for i in deals.indices {
-      let lo = k
-      while k < sorted.count, order[sorted[k].dealID] == i { k += 1 }
-      ranges[i] = lo..<k
-    }
-  }
-  return CRMFolder(
-    deals: deals, history: sorted, stages: stages, stagesFromFile: true, leads: nil,
-    activities: activities, reps: reps, quotas: nil, accounts: nil, costs: nil, asOf: day(asOf),
-    calendar: .standard, historyRanges: ranges)
-}
 
 /// Closed forms for the hand-made model (docs/INSPECTION.md, "Worked example").
 enum Exact {

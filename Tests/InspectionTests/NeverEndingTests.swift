@@ -1,3 +1,4 @@
+import _TestSupport
 import CRMData
 import Foundation
 import Simulation
