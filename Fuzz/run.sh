@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer harness for a set time:  Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]
-#   TARGET: csv (the CSV reader and field parsers) or loader (the folder loader, nine files from
-#   one input, then point-in-time views). SECONDS defaults to 60.
+#   TARGET: csv (the CSV reader and field parsers), loader (the folder loader, nine files from
+#   one input, then point-in-time views) or scenario (the scenario YAML parser and compiler).
+#   SECONDS defaults to 60.
 # Builds into .build-fuzz/ (gitignored) with -sanitize=fuzzer,address, seeds the corpus from
-# Tests/Fixtures/broken and Tests/Fixtures/crm-small, and keeps the corpus between runs. A crash
-# leaves .build-fuzz/artifacts-TARGET/crash-* and a non-zero exit code; turn every one into a
-# regression test in Tests/ReliabilityTests/ before it is fixed.
+# Tests/Fixtures/broken and Tests/Fixtures/crm-small (scenario: Scenarios/*.yaml), and keeps the
+# corpus between runs. A crash leaves .build-fuzz/artifacts-TARGET/crash-* and a non-zero exit
+# code; turn every one into a regression test (Tests/ReliabilityTests/, scenario:
+# Tests/ScenariosTests/) before it is fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: Fuzz/run.sh csv|loader|scenario SECONDS}
@@ -14,14 +16,28 @@ shift $(( $# >= 2 ? 2 : $# ))
 case "$target" in
   csv) harness=CSVReaderFuzz ;;
   loader) harness=FolderLoaderFuzz ;;
-  scenario)
-    echo "no scenario parser in Sources/Scenarios yet: nothing to fuzz" >&2
-    exit 2 ;;
-  *) echo "unknown target '$target' (csv, loader)" >&2; exit 64 ;;
+  scenario) harness=ScenarioFuzz ;;
+  *) echo "unknown target '$target' (csv, loader, scenario)" >&2; exit 64 ;;
 esac
 out=.build-fuzz
 bin="$out/fuzz-$target"
 mkdir -p "$out"
+if [ "$target" = scenario ]; then
+  # Yams (with its C target CYaml) and the Pipecast modules come through SwiftPM: the small
+  # package Fuzz/ScenarioFuzz depends on PipecastKit (path ../..), and every module, C included,
+  # is built with fuzzer coverage and ASan. SwiftPM decides what to rebuild.
+  swift build -c release --package-path Fuzz/ScenarioFuzz --scratch-path "$out/scenario" \
+    --product ScenarioFuzz -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address >&2
+  ln -sf "$PWD/$out/scenario/release/ScenarioFuzz" "$bin"
+  corpus="$out/corpus-$target"
+  seeds="$out/seeds-$target"
+  mkdir -p "$corpus" "$seeds" "$out/artifacts-$target"
+  cp Scenarios/*.yaml "$seeds/"
+  # -timeout: the first input also fits the model on Samples/demo-crm.
+  exec "$bin" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -max_len=4096 \
+    -dict=Fuzz/scenario.dict -print_final_stats=1 -artifact_prefix="$out/artifacts-$target/" \
+    "$@" "$corpus" "$seeds"
+fi
 sources=$(find Sources/CRMData -name '*.swift' | sort)
 if [ ! -x "$bin" ] || [ -n "$(find $sources "Fuzz/Harnesses/$harness.swift" -newer "$bin")" ]; then
   echo "building $bin" >&2
