@@ -13,7 +13,7 @@ import Scenarios
 import Simulation
 
 /// The model the compiler checks names against: stages, sources, teams and reps of the sample.
-nonisolated(unsafe) let fitted: (model: FittedPipeline, asOf: Day)? = {
+let fitted: (model: FittedPipeline, asOf: Day)? = {
   let path = ProcessInfo.processInfo.environment["PIPECAST_FUZZ_FOLDER"] ?? "Samples/demo-crm"
   guard let loaded = try? CRMFolderLoader.load(at: URL(fileURLWithPath: path)),
     let model = try? PipelineFitter().fit(folder: loaded.folder)
@@ -30,6 +30,26 @@ func check(_ error: ScenarioError, file: String) {
     precondition(d.file == file, "diagnostic names \(d.file)")
     precondition(d.line >= 0 && d.column >= 0, "diagnostic at \(d.line):\(d.column)")
     _ = d.description
+  }
+}
+
+// SwiftPM links executables with `--defsym main=ScenarioFuzz_main`, so libFuzzer's own `main`
+// is not used: this entry point hands over to libFuzzer's driver instead.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+  _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("ScenarioFuzz_main")
+public func scenarioFuzzMain(
+  _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+  var argc = argc
+  var argv = argv
+  return runFuzzerDriver(&argc, &argv) { data, size in
+    fuzzScenarioParser(data ?? UnsafePointer(bitPattern: 1)!, size)
   }
 }
 
