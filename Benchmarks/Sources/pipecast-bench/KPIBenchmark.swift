@@ -1,24 +1,16 @@
-// KPI engine benchmark: a standalone file for the Benchmarks package (wire it into
-// Benchmarks/Package.swift with a dependency on PipecastKit). Builds a synthetic CRMFolder in
+// KPI engine benchmark (`pipecast-bench kpi`). Builds a synthetic CRMFolder in
 // memory and times KPIEngine.compute for one quarter by owner: first the deal and lead KPIs, then
 // the activity KPIs. Issue #3's targets (release build): deals + leads < 5 s on a million deals
 // with five million history rows; activities < 10 s on ten million activities.
 import CRMData
 import Foundation
 import KPI
+import Statistics
 
-/// SplitMix64: tiny, seeded, good enough for synthetic benchmark data.
-struct BenchmarkRandom {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+extension RandomStream {
+  /// A uniform integer in 0..<n (modulo bias is negligible for benchmark data).
   mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-  mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+  mutating func unit() -> Double { nextUniform() }
 }
 
 /// Timings in seconds.
@@ -32,7 +24,7 @@ public struct KPIBenchmarkResult: Sendable {
 /// A synthetic folder: `deals` deals over two years ending at as-of 2026-07-10, five history rows
 /// per deal, one lead per deal, `activities` activities, 200 reps in 10 teams, quotas, accounts.
 func makeBenchmarkFolder(deals dealCount: Int, activities activityCount: Int) -> CRMFolder {
-  var rng = BenchmarkRandom(state: 7)
+  var rng = RandomStream(seed: 7)
   let asOf = Day("2026-07-10")!
   let first = Int(asOf.index) - 730
   let stageNames = ["Qualify", "Discover", "Propose", "Negotiate"]
