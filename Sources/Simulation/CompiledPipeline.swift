@@ -80,7 +80,8 @@ struct DealRecord {
 
 /// Layout of one stage's row in the flat stage table (`ParameterSet.stageTable`).
 ///
-/// Families: 0 exponential (p1 = mean, p2 = log mean); 1 lognormal (p1 = mu, p2 = sigma);
+/// Families: 0 exponential (p1 = mean, p2 = log mean); 1 lognormal (p1 = mu, p2 = sigma,
+/// p3 = 1/sigma);
 /// 2 gamma (p1 = shape, p2 = scale); 3 weibull (p1 = scale, p2 = 1/shape, p3 = shape,
 /// p4 = log scale). Then π (the share of fresh stays that never end), the median, the loss
 /// curve c₀ c₁ c₂, the number of non-lost exits, the advance lever, and (cumulative share,

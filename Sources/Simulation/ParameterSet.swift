@@ -257,6 +257,7 @@ struct ParameterSet {
       table[base + StageRow.family] = 1
       table[base + StageRow.p1] = mu
       table[base + StageRow.p2] = sigma
+      table[base + StageRow.p3] = 1 / sigma
     case .gamma(let shape, let scale):
       table[base + StageRow.family] = 2
       table[base + StageRow.p1] = shape

@@ -7,8 +7,8 @@ import Statistics
 /// Seeded, parallel Monte Carlo of the pipeline: every open deal from its current stage and age,
 /// and (scope `all`) the deals still to be created, to won, lost or past the horizon.
 ///
-/// Reproducibility: trial i draws from `RandomStream(seed, block: i)` (open pipeline) and
-/// `(seed, block: i | 2⁶²)` (new deals); the parameters of block b (trials b·B … b·B + B − 1,
+/// Reproducibility: open deal d of trial i draws from its own stream, keyed by the first output
+/// of `RandomStream(seed, block: i)` and d; the new deals of trial i from `(seed, block: i | 2⁶²)`; the parameters of block b (trials b·B … b·B + B − 1,
 /// B = `trialsPerParameterDraw`) from `(seed, block: b | 2⁶³)`. Trials are dealt to threads in
 /// small fixed units and each trial writes its own slots, so the output is bit-identical for any
 /// thread count, the first N trials of a longer run equal an N-trial run, and a scenario run
@@ -19,6 +19,9 @@ public struct PipelineSimulator: Sendable {
   /// Notes for the forecast: components skipped, deals left out, uncertainty settings.
   public private(set) var notes: [String]
   let compiled: CompiledPipeline
+  /// Open deals in flight at once in the lane loop (tests vary it: a deal's fate never depends
+  /// on it, only the order in which wins are summed).
+  var laneCount = LaneBuffer.capacity
 
   /// Simulates `openDeals` (already placed in `model.stages`) at `asOf`.
   public init(
@@ -58,6 +61,7 @@ public struct PipelineSimulator: Sendable {
     let seed = options.seed
     let scopeAll = options.scope == .all
     let uncertainty = options.parameterUncertainty
+    let laneCount = min(max(1, self.laneCount), LaneBuffer.capacity)
 
     func zeroed<T: Numeric>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
       let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
@@ -82,6 +86,8 @@ public struct PipelineSimulator: Sendable {
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var workerSteps = 0
       let wins = dealWins.pointer + worker * dealCount
+      let lanes = LaneBuffer.allocate()
+      defer { lanes.deallocate() }
       var unit = worker
       var cachedBlock = -1
       var params: ParameterSet? = nil
@@ -108,10 +114,11 @@ public struct PipelineSimulator: Sendable {
                       horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
                       leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
                       sizeMultiplier: adjustments.dealSizeMultiplier)
-                    var rng = SimulationRandom(seed: seed, block: UInt64(trial))
+                    var trialStream = SimulationRandom(seed: seed, block: UInt64(trial))
                     kernel.runOpenPipeline(
                       trial: trial, deals: deals, repShift: repShift.baseAddress!,
-                      neverEnding: neverEnding, dealWins: wins, rng: &rng)
+                      neverEnding: neverEnding, dealWins: wins, trialKey: trialStream.next(),
+                      lanes: lanes.lanes, laneCount: laneCount)
                     if let context {
                       var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
                       kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)

@@ -49,22 +49,27 @@ struct TrialKernel {
   func conditionalStay(_ row: UnsafePointer<Double>, age: Double, logAge: Double, rng: inout SimulationRandom) -> (remaining: Double, logTotal: Double) {
     switch Int(row[StageRow.family]) {
     case 0:
-      let total = age + row[StageRow.p1] * rng.exponential()
+      let total = age + row[StageRow.p1] * rng.exponential(z)
       return (total - age, log(total))
     case 1:
       let mu = row[StageRow.p1]
       let sigma = row[StageRow.p2]
-      let z0 = (logAge - mu) / sigma
+      let z0 = (logAge - mu) * row[StageRow.p3]
       guard z0.isFinite else { return (0, logAge) }
       var zz: Double
       if z0 <= 0 {
         repeat { zz = rng.normal(z) } while zz <= z0
       } else {
-        let alpha = 0.5 * (z0 + (z0 * z0 + 4).squareRoot())
+        // Robert's test U ≤ exp(−(zz − α)²/2) is −2 log U ≥ (zz − α)², with −log U a second
+        // exponential: two ziggurat draws, no exp or log. With w = √(z₀² + 4), α = (z₀ + w)/2
+        // and 1/α = (w − z₀)/2: no division either.
+        let w = (z0 * z0 + 4).squareRoot()
+        let alpha = 0.5 * (z0 + w)
+        let step = 0.5 * (w - z0)
         while true {
-          zz = z0 + rng.exponential() / alpha
+          zz = z0 + rng.exponential(z) * step
           let d = zz - alpha
-          if rng.uniform() <= fastExp(-0.5 * d * d) { break }
+          if 2 * rng.exponential(z) >= d * d { break }
         }
       }
       let logTotal = mu + sigma * zz
@@ -73,7 +78,7 @@ struct TrialKernel {
       let total = conditionalGamma(row, age: age, rng: &rng)
       return (total - age, log(total))
     default:
-      let y = exp(row[StageRow.p3] * (logAge - row[StageRow.p4])) + rng.exponential()
+      let y = exp(row[StageRow.p3] * (logAge - row[StageRow.p4])) + rng.exponential(z)
       let logTotal = row[StageRow.p4] + log(y) * row[StageRow.p2]
       return (max(0, fastExp(logTotal) - age), logTotal)
     }
@@ -92,7 +97,7 @@ struct TrialKernel {
       let rate = shape >= 1 ? 1 / scale - (shape - 1) / age : 1 / scale
       if rate > 0 {
         for _ in 0..<1000 {
-          let t = age + rng.exponential() / rate
+          let t = age + rng.exponential(z) / rate
           let accept = shape >= 1
             ? exp((shape - 1) * (log(t / age) - (t - age) / age)) : pow(t / age, shape - 1)
           if rng.uniform() <= accept { return t }
@@ -111,68 +116,101 @@ struct TrialKernel {
       let logT = row[StageRow.p1] + row[StageRow.p2] * rng.normal(z)
       return (fastExp(logT), logT)
     case 0:
-      let e = rng.exponential()
+      let e = rng.exponential(z)
       return (row[StageRow.p1] * e, row[StageRow.p2] + log(e))
     case 2:
       let t = max(rng.gamma(shape: row[StageRow.p1], z) * row[StageRow.p2], 1e-300)
       return (t, log(t))
     default:
-      let logT = row[StageRow.p4] + log(rng.exponential()) * row[StageRow.p2]
+      let logT = row[StageRow.p4] + log(rng.exponential(z)) * row[StageRow.p2]
       return (fastExp(logT), logT)
     }
   }
 
-  /// Walks one deal from `stage` (entered `age` days before `start`) through stays until it is
-  /// won, lost or past the horizon. Returns the win time in days from the end of as-of, or −1.
+  /// What `stay` returns besides a next stage (≥ 0).
+  enum StayEnd {
+    /// Lost, never-ending, past the horizon or out of stays.
+    static let ended = -1
+    /// Won at the stay's end.
+    static let won = -2
+  }
+
+  /// One stay in stage `s`, entered `age` days before `t` (0: a fresh stay), from `t` on:
+  /// advances `t` to the stay's end and returns the next stage, `StayEnd.won` (the win is at the
+  /// new `t`) or `StayEnd.ended`.
   ///
-  /// Each stay: its length T; if the deal is still in the horizon, lost with probability
+  /// The stay's length T; if the deal is still in the horizon, lost with probability
   /// logistic(c₀ + c₁ log T + c₂ log² T + shift) at the *whole* stay's length (so an old deal's
   /// exit odds are those of a long stay), else won or moved by the stage's non-lost shares.
-  /// `timeScale` stretches every stay on the calendar (a segment's speed; 1 = the fitted times)
-  /// and leaves the exit odds as they are.
-  /// Before each stay, the stay never ends (the deal is a zombie: never won, −1) with probability
-  /// `neverEnding` for the first, age-conditioned stay (π / (π + (1 − π) S₀(age)), precomputed per
-  /// block) and π for a fresh one. Nothing is drawn when that probability is 0, so a model
-  /// without never-ending stays consumes the same random numbers as before.
+  /// `timeScale` stretches the stay on the calendar (a segment's speed; 1 = the fitted times)
+  /// and leaves the exit odds as they are. The stay never ends (a zombie deal) with probability
+  /// `neverEnding` for an age-conditioned stay (π / (π + (1 − π) S₀(age)), precomputed per
+  /// block) and π for a fresh one; nothing is drawn for it when that probability is 0.
+  ///
+  /// Every stay consumes the same draws whatever happens (the loss and exit uniforms are drawn
+  /// even past the horizon), and the outcome is computed without early exits, so the lane loop
+  /// (`runOpenPipeline`) runs it without mispredicted branches.
+  @inline(__always)
+  mutating func stay(
+    at s: Int, t: inout Double, age: Double, logAge: Double, shift: Double, timeScale: Double,
+    neverEnding firstNeverEnding: Double, rng: inout SimulationRandom
+  ) -> Int {
+    steps &+= 1
+    let row = table + s &* stride
+    let stayStart = t
+    let remaining: Double
+    let x: Double
+    var never = false
+    if age > 0 {
+      if firstNeverEnding > 0 { never = rng.uniform() < firstNeverEnding }
+      (remaining, x) = conditionalStay(row, age: age, logAge: logAge, rng: &rng)
+    } else {
+      let pi = row[StageRow.neverEnding]
+      if pi > 0 { never = rng.uniform() < pi }
+      (remaining, x) = freshStay(row, rng: &rng)
+    }
+    t += (stayStart >= leverStart ? remaining * cycleMultiplier : remaining) * timeScale
+    let inside = t < horizon
+    let eta = row[StageRow.c0] + x * (row[StageRow.c1] + x * row[StageRow.c2]) + shift
+    // Lost with p = logistic(η): u < p is logit(u) < η. logit(u) depends only on the stream,
+    // so the processor computes it ahead and the decision waits on η alone, not on an exp.
+    let u = rng.uniform()
+    let add = row[StageRow.advanceAdd]
+    let lost: Bool
+    if add != 0 && stayStart >= leverStart {
+      lost = u < min(1, max(0, 1 / (1 + fastExp(-eta)) - add))
+    } else {
+      lost = logit(u) < eta
+    }
+    // Which non-lost exit: a fresh uniform, so the choice never waits on the loss odds; the
+    // index is counted without branches (shares are cumulative, the last is 2).
+    let v = rng.uniform()
+    let exitCount = Int(row[StageRow.exitCount])
+    var k = StageRow.exits
+    for j in 0..<(exitCount &- 1) { k &+= v >= row[StageRow.exits &+ 2 &* j] ? 2 : 0 }
+    let target = Int(row[k &+ 1])
+    let next = target < 0 ? StayEnd.won : target
+    return never || !inside || lost ? StayEnd.ended : next
+  }
+
+  /// Walks one deal from `stage` (entered `age` days before `start`) through stays until it is
+  /// won, lost or past the horizon (see `stay`). Returns the win time in days from the end of
+  /// as-of, or −1.
   @inline(__always)
   mutating func walk(
     stage startStage: Int, age startAge: Double, logAge: Double, start: Double, shift: Double,
     timeScale: Double = 1, neverEnding firstNeverEnding: Double = 0, rng: inout SimulationRandom
   ) -> Double {
-    var s = startStage
     var t = start
-    var age = startAge
-    for _ in 0..<Self.maxStaysPerDeal {
-      steps &+= 1
-      let row = table + s &* stride
-      let stayStart = t
-      let remaining: Double
-      let x: Double
-      if age > 0 {
-        if firstNeverEnding > 0 && rng.uniform() < firstNeverEnding { return -1 }
-        (remaining, x) = conditionalStay(row, age: age, logAge: logAge, rng: &rng)
-        age = 0
-      } else {
-        let pi = row[StageRow.neverEnding]
-        if pi > 0 && rng.uniform() < pi { return -1 }
-        (remaining, x) = freshStay(row, rng: &rng)
-      }
-      t += (stayStart >= leverStart ? remaining * cycleMultiplier : remaining) * timeScale
-      if !(t < horizon) { return -1 }
-      let eta = row[StageRow.c0] + x * (row[StageRow.c1] + x * row[StageRow.c2]) + shift
-      var p = 1 / (1 + fastExp(-eta))
-      let add = row[StageRow.advanceAdd]
-      if add != 0 && stayStart >= leverStart { p = min(1, max(0, p - add)) }
-      let u = rng.uniform()
-      if u < p { return -1 }
-      let v = (u - p) / (1 - p)
-      var k = StageRow.exits
-      while v >= row[k] { k &+= 2 }
-      let target = Int(row[k &+ 1])
-      if target < 0 { return t }
-      s = target
+    var s = stay(
+      at: startStage, t: &t, age: startAge, logAge: logAge, shift: shift, timeScale: timeScale,
+      neverEnding: firstNeverEnding, rng: &rng)
+    var stays = 1
+    while s >= 0 && stays < Self.maxStaysPerDeal {
+      s = stay(at: s, t: &t, age: 0, logAge: 0, shift: shift, timeScale: timeScale, neverEnding: 0, rng: &rng)
+      stays &+= 1
     }
-    return -1
+    return s == StayEnd.won ? t : -1
   }
 
   /// Books a win at `t` into trial `trial`'s slot; returns false when it falls before the first
@@ -193,23 +231,5 @@ struct TrialKernel {
       if fromOpen { slots.groupFromOpen![j] += value }
     }
     return true
-  }
-
-  /// Every deal open at as-of, once.
-  mutating func runOpenPipeline(
-    trial: Int, deals: UnsafeBufferPointer<DealRecord>, repShift: UnsafePointer<Double>,
-    neverEnding: UnsafeBufferPointer<Double>, dealWins: UnsafeMutablePointer<Int32>,
-    rng: inout SimulationRandom
-  ) {
-    for d in 0..<deals.count {
-      let deal = deals[d]
-      let shift = repShift[Int(deal.rep)] + deal.rampShift
-      let t = walk(
-        stage: Int(deal.stage), age: deal.ageDays, logAge: deal.logAge, start: 0, shift: shift,
-        timeScale: deal.timeScale, neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
-      if t >= 0 && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
-        dealWins[d] &+= 1
-      }
-    }
   }
 }

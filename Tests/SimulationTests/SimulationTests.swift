@@ -290,21 +290,6 @@ import Testing
     #expect(drawn > 1.1 * point, "P10–P90 width point \(point), with parameter draws \(drawn)")
   }
 
-  @Test func zigguratNormalMoments() {
-    var rng = SimulationRandom(seed: 5, block: 1)
-    let n = 400_000
-    var s1 = 0.0, s2 = 0.0, tail = 0
-    for _ in 0..<n {
-      let x = rng.normal(.shared)
-      s1 += x
-      s2 += x * x
-      if x > 1.959964 { tail += 1 }
-    }
-    #expect(abs(s1 / Double(n)) < 5 / Double(n).squareRoot())
-    #expect(abs(s2 / Double(n) - 1) < 5 * (2 / Double(n)).squareRoot())
-    #expect(abs(Double(tail) / Double(n) - 0.025) < 5 * (0.025 * 0.975 / Double(n)).squareRoot())
-  }
-
   @Test(arguments: [
     (SimulationOptions(periods: [], trials: 10), SimulationError.noPeriods),
     (SimulationOptions(periods: Fixtures.quarters(1), trials: 0), .invalidTrials(0)),

@@ -1,0 +1,111 @@
+import Foundation
+
+/// One open deal in flight in the lane loop: its stream, clock and stage after its first stay.
+struct DealLane {
+  var rng: SimulationRandom
+  /// Days from the end of as-of to the end of the last stay.
+  var t: Double
+  var stage: Int32
+  /// Index in `CompiledPipeline.deals`.
+  var deal: Int32
+  var stays: Int32
+}
+
+/// Scratch lanes of one worker, allocated once per run and reused for every trial.
+struct LaneBuffer: @unchecked Sendable {
+  /// Deals in flight at once: enough independent work to hide each stay's latency, few enough
+  /// to stay in the L1 cache (48 bytes a lane).
+  static let capacity = 256
+  let lanes: UnsafeMutablePointer<DealLane>
+
+  static func allocate() -> LaneBuffer {
+    LaneBuffer(lanes: .allocate(capacity: capacity))
+  }
+
+  func deallocate() { lanes.deallocate() }
+}
+
+extension TrialKernel {
+  /// Every deal open at as-of, once; deal d draws from its own stream `(trialKey, d)`.
+  ///
+  /// Each deal's first, age-conditioned stay is drawn as deals are taken in order; deals still
+  /// open after it wait in `lanes`, and every pass moves each waiting deal one fresh stay on and
+  /// books its win without branching on the outcome (wins add their amount, others add 0), then
+  /// packs the deals still open to the front. A deal's draws come only from its own stream in the
+  /// same order as in `walk`, so every deal's fate is exactly what `walk` gives it; only the
+  /// order in which wins are summed differs (fixed by `laneCount`, never by the thread count).
+  @inline(never)
+  mutating func runOpenPipeline(
+    trial: Int, deals: UnsafeBufferPointer<DealRecord>, repShift: UnsafePointer<Double>,
+    neverEnding: UnsafeBufferPointer<Double>, dealWins: UnsafeMutablePointer<Int32>,
+    trialKey: UInt64, lanes: UnsafeMutablePointer<DealLane>, laneCount: Int = LaneBuffer.capacity
+  ) {
+    let count = deals.count
+    let lastDay = max(0, horizon - 1)
+    var next = 0
+    var active = 0
+    while true {
+      // Take new deals until the lanes are full: their first stays.
+      while active < laneCount && next < count {
+        let d = next
+        next &+= 1
+        let deal = deals[d]
+        var rng = SimulationRandom(stream: trialKey, index: d)
+        var t = 0.0
+        let s = stay(
+          at: Int(deal.stage), t: &t, age: deal.ageDays, logAge: deal.logAge,
+          shift: repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
+          neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
+        if s >= 0 {
+          lanes[active] = DealLane(rng: rng, t: t, stage: Int32(truncatingIfNeeded: s), deal: Int32(truncatingIfNeeded: d), stays: 1)
+          active &+= 1
+        } else if s == StayEnd.won && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
+          dealWins[d] &+= 1
+        }
+      }
+      if active == 0 { break }
+      // One fresh stay for every deal in flight.
+      var kept = 0
+      for i in 0..<active {
+        var lane = lanes[i]
+        let d = Int(lane.deal)
+        let deal = deals[d]
+        let s = stay(
+          at: Int(lane.stage), t: &lane.t, age: 0, logAge: 0,
+          shift: repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
+          neverEnding: 0, rng: &lane.rng)
+        bookWithoutBranching(
+          trial: trial, won: s == StayEnd.won, t: lane.t < lastDay ? lane.t : lastDay, amount: deal.amount,
+          group: deal.group, dealWins: dealWins + d)
+        lane.stage = Int32(truncatingIfNeeded: s)
+        lane.stays &+= 1
+        lanes[kept] = lane
+        kept &+= s >= 0 && lane.stays < Self.maxStaysPerDeal ? 1 : 0
+      }
+      active = kept
+    }
+  }
+
+  /// `book` for the lane loop: adds `amount` (or 0 when not `won` or before the first period) to
+  /// the win's period, so the outcome never decides a branch. `t` must be in [0, horizon).
+  @inline(__always)
+  func bookWithoutBranching(
+    trial: Int, won: Bool, t: Double, amount: Double, group: Int32, dealWins: UnsafeMutablePointer<Int32>
+  ) {
+    let p = Int(periodOfDay[Int(t)])
+    let counted = won && p >= 0
+    let value = counted ? (t >= leverStart ? amount * sizeMultiplier : amount) : 0
+    let one: Int32 = counted ? 1 : 0
+    let i = trial &* slots.periods &+ max(p, 0)
+    slots.bookings[i] += value
+    slots.wonDeals[i] += Double(one)
+    slots.fromOpen[i] += value
+    if let gb = slots.groupBookings {
+      let j = (trial &* slots.groups &+ Int(group)) &* slots.periods &+ max(p, 0)
+      gb[j] += value
+      slots.groupWonDeals![j] &+= one
+      slots.groupFromOpen![j] += value
+    }
+    dealWins.pointee &+= one
+  }
+}
