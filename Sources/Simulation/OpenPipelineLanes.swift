@@ -19,7 +19,11 @@ struct LaneBuffer: @unchecked Sendable {
   let lanes: UnsafeMutablePointer<DealLane>
 
   static func allocate() -> LaneBuffer {
-    LaneBuffer(lanes: .allocate(capacity: capacity))
+    let lanes = UnsafeMutablePointer<DealLane>.allocate(capacity: capacity)
+    lanes.initialize(
+      repeating: DealLane(rng: SimulationRandom(stream: 0, index: 0), t: 0, stage: 0, deal: 0, stays: 0),
+      count: capacity)
+    return LaneBuffer(lanes: lanes)
   }
 
   func deallocate() { lanes.deallocate() }
@@ -40,10 +44,14 @@ extension TrialKernel {
     neverEnding: UnsafeBufferPointer<Double>, dealWins: UnsafeMutablePointer<Int32>,
     trialKey: UInt64, lanes: UnsafeMutablePointer<DealLane>, laneCount: Int = LaneBuffer.capacity
   ) {
+    // A constant copy: calling `stay` on the `inout` self would copy the kernel at every call.
+    let kernel = self
     let count = deals.count
     let lastDay = max(0, horizon - 1)
     var next = 0
     var active = 0
+    // Stays simulated: one first stay per deal, plus one per lane per pass.
+    var laneStays = 0
     while true {
       // Take new deals until the lanes are full: their first stays.
       while active < laneCount && next < count {
@@ -52,38 +60,49 @@ extension TrialKernel {
         let deal = deals[d]
         var rng = SimulationRandom(stream: trialKey, index: d)
         var t = 0.0
-        let s = stay(
+        let s = kernel.stay(
           at: Int(deal.stage), t: &t, age: deal.ageDays, logAge: deal.logAge,
           shift: repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
           neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
-        if s >= 0 {
-          lanes[active] = DealLane(rng: rng, t: t, stage: Int32(truncatingIfNeeded: s), deal: Int32(truncatingIfNeeded: d), stays: 1)
-          active &+= 1
-        } else if s == StayEnd.won && book(trial: trial, t: t, amount: deal.amount, group: deal.group, fromOpen: true) {
-          dealWins[d] &+= 1
-        }
+        kernel.bookWithoutBranching(
+          trial: trial, won: s == StayEnd.won, t: t < lastDay ? t : lastDay, amount: deal.amount,
+          group: deal.group, dealWins: dealWins + d)
+        lanes[active].rng = rng
+        lanes[active].t = t
+        lanes[active].stage = Int32(truncatingIfNeeded: s)
+        lanes[active].deal = Int32(truncatingIfNeeded: d)
+        lanes[active].stays = 1
+        active &+= s >= 0 ? 1 : 0
       }
       if active == 0 { break }
+      laneStays &+= active
       // One fresh stay for every deal in flight.
       var kept = 0
       for i in 0..<active {
-        var lane = lanes[i]
-        let d = Int(lane.deal)
+        // Field by field, in and out: copying the whole lane through the stack defeats the
+        // processor's store-to-load forwarding.
+        var rng = lanes[i].rng
+        var t = lanes[i].t
+        let d = Int(lanes[i].deal)
+        let stays = lanes[i].stays &+ 1
         let deal = deals[d]
-        let s = stay(
-          at: Int(lane.stage), t: &lane.t, age: 0, logAge: 0,
+        let s = kernel.stay(
+          at: Int(lanes[i].stage), t: &t, age: 0, logAge: 0,
           shift: repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
-          neverEnding: 0, rng: &lane.rng)
-        bookWithoutBranching(
-          trial: trial, won: s == StayEnd.won, t: lane.t < lastDay ? lane.t : lastDay, amount: deal.amount,
+          neverEnding: 0, rng: &rng)
+        kernel.bookWithoutBranching(
+          trial: trial, won: s == StayEnd.won, t: t < lastDay ? t : lastDay, amount: deal.amount,
           group: deal.group, dealWins: dealWins + d)
-        lane.stage = Int32(truncatingIfNeeded: s)
-        lane.stays &+= 1
-        lanes[kept] = lane
-        kept &+= s >= 0 && lane.stays < Self.maxStaysPerDeal ? 1 : 0
+        lanes[kept].rng = rng
+        lanes[kept].t = t
+        lanes[kept].stage = Int32(truncatingIfNeeded: s)
+        lanes[kept].deal = Int32(truncatingIfNeeded: d)
+        lanes[kept].stays = stays
+        kept &+= s >= 0 && stays < Self.maxStaysPerDeal ? 1 : 0
       }
       active = kept
     }
+    steps &+= laneStays &+ count
   }
 
   /// `book` for the lane loop: adds `amount` (or 0 when not `won` or before the first period) to

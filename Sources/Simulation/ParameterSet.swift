@@ -116,6 +116,9 @@ struct ParameterSet {
         table[base + StageRow.exits + 2 * k + 1] = e.target
       }
       table[base + StageRow.exitCount] = Double(exits.count)
+      // Unused exit slots get cumulative share 2 (never reached), so the stage loop can test
+      // every slot: the same count of comparisons in every stage, no branch on the stage.
+      for k in exits.count..<(n + 1) { table[base + StageRow.exits + 2 * k] = 2 }
     }
     stageTable = table
     let rowStride = stride

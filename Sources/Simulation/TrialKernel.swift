@@ -33,6 +33,8 @@ struct TrialKernel {
   let sizeMultiplier: Double
   /// Stage stays simulated (for the benchmark's steps per second).
   var steps = 0
+  /// Exit slots compared per stay: one per stage (a stage has at most stages + 1 exits).
+  var exitSlots: Int { (stride - StageRow.exits) / 2 - 1 }
   /// Safety cap on stays per deal (a model whose stays are all zero-length would never end).
   static let maxStaysPerDeal = 10_000
 
@@ -150,12 +152,12 @@ struct TrialKernel {
   /// Every stay consumes the same draws whatever happens (the loss and exit uniforms are drawn
   /// even past the horizon), and the outcome is computed without early exits, so the lane loop
   /// (`runOpenPipeline`) runs it without mispredicted branches.
+  /// Not `mutating` (the caller counts stays), so inlining it copies nothing of the kernel.
   @inline(__always)
-  mutating func stay(
+  func stay(
     at s: Int, t: inout Double, age: Double, logAge: Double, shift: Double, timeScale: Double,
     neverEnding firstNeverEnding: Double, rng: inout SimulationRandom
   ) -> Int {
-    steps &+= 1
     let row = table + s &* stride
     let stayStart = t
     let remaining: Double
@@ -172,22 +174,22 @@ struct TrialKernel {
     t += (stayStart >= leverStart ? remaining * cycleMultiplier : remaining) * timeScale
     let inside = t < horizon
     let eta = row[StageRow.c0] + x * (row[StageRow.c1] + x * row[StageRow.c2]) + shift
-    // Lost with p = logistic(η): u < p is logit(u) < η. logit(u) depends only on the stream,
-    // so the processor computes it ahead and the decision waits on η alone, not on an exp.
+    // Lost with p = logistic(η) = 1 / (1 + q), q = e^{−η}: u < p is u (1 + q) < 1 (no division).
     let u = rng.uniform()
+    let q = fastExp(-eta)
     let add = row[StageRow.advanceAdd]
     let lost: Bool
     if add != 0 && stayStart >= leverStart {
-      lost = u < min(1, max(0, 1 / (1 + fastExp(-eta)) - add))
+      lost = u < min(1, max(0, 1 / (1 + q) - add))
     } else {
-      lost = logit(u) < eta
+      lost = u * (1 + q) < 1
     }
     // Which non-lost exit: a fresh uniform, so the choice never waits on the loss odds; the
-    // index is counted without branches (shares are cumulative, the last is 2).
+    // index is counted without branches over every exit slot but the last (shares are
+    // cumulative; the last used slot and the unused ones hold 2).
     let v = rng.uniform()
-    let exitCount = Int(row[StageRow.exitCount])
     var k = StageRow.exits
-    for j in 0..<(exitCount &- 1) { k &+= v >= row[StageRow.exits &+ 2 &* j] ? 2 : 0 }
+    for j in 0..<exitSlots { k &+= v >= row[StageRow.exits &+ 2 &* j] ? 2 : 0 }
     let target = Int(row[k &+ 1])
     let next = target < 0 ? StayEnd.won : target
     return never || !inside || lost ? StayEnd.ended : next
@@ -210,6 +212,7 @@ struct TrialKernel {
       s = stay(at: s, t: &t, age: 0, logAge: 0, shift: shift, timeScale: timeScale, neverEnding: 0, rng: &rng)
       stays &+= 1
     }
+    steps &+= stays
     return s == StayEnd.won ? t : -1
   }
 
