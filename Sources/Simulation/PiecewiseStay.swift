@@ -24,7 +24,9 @@ enum PiecewiseStay {
   static func append(_ hazard: PiecewiseHazard, to table: inout [Double]) -> Int {
     let offset = table.count
     let starts = hazard.cumulativeAtStarts
-    table += [Double(hazard.hazards.count), hazard.neverEndingProbability, hazard.totalCumulativeHazard]
+    table += [
+      Double(hazard.hazards.count), hazard.neverEndingProbability, hazard.totalCumulativeHazard,
+    ]
     for j in hazard.hazards.indices { table += [hazard.start(j), hazard.hazards[j], starts[j]] }
     return offset
   }
@@ -44,7 +46,8 @@ enum PiecewiseStay {
 
   /// The smallest t with Λ(t) = `cumulative` (+∞ past Λ∞).
   @inline(__always)
-  static func time(_ entry: UnsafePointer<Double>, atCumulativeHazard cumulative: Double) -> Double {
+  static func time(_ entry: UnsafePointer<Double>, atCumulativeHazard cumulative: Double) -> Double
+  {
     let m = Int(entry[0])
     var j = 0
     var field = entry + header
@@ -60,7 +63,9 @@ enum PiecewiseStay {
 
   /// A fresh stay that ends: its length and log length.
   @inline(__always)
-  static func fresh(_ entry: UnsafePointer<Double>, exponential e: Double) -> (length: Double, logLength: Double) {
+  static func fresh(_ entry: UnsafePointer<Double>, exponential e: Double) -> (
+    length: Double, logLength: Double
+  ) {
     let sInf = entry[1]
     let lambda = sInf > 0 ? -log(sInf + (1 - sInf) * exp(-e)) : e
     let t = max(time(entry, atCumulativeHazard: lambda), 1e-300)

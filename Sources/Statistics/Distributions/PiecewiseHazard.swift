@@ -92,7 +92,8 @@ public struct PiecewiseHazard: Sendable, Hashable {
   /// parameter draw on the unconstrained scale); zero hazards stay 0 (they have no Wald
   /// information: no events in their interval).
   public func replacingPositiveHazards(logHazards: [Double]) -> PiecewiseHazard {
-    precondition(logHazards.count == hazards.filter({ $0 > 0 }).count, "one log hazard per positive hazard")
+    precondition(
+      logHazards.count == hazards.filter({ $0 > 0 }).count, "one log hazard per positive hazard")
     var next = 0
     var updated = hazards
     for j in updated.indices where updated[j] > 0 {
@@ -185,7 +186,8 @@ extension PiecewiseHazard: Codable {
       throw DecodingError.dataCorruptedError(
         forKey: .hazards, in: c,
         debugDescription:
-          "piecewise hazard needs increasing positive cuts, one more hazard than cuts, hazards ≥ 0 and one > 0")
+          "piecewise hazard needs increasing positive cuts, one more hazard than cuts, hazards ≥ 0 and one > 0"
+      )
     }
     self = value
   }

@@ -36,7 +36,9 @@ public struct PiecewiseExponentialFitter: Sendable {
   /// Level of the likelihood-ratio test that keeps a zero hazard after the last exit.
   public var neverEndingLevel: Double
 
-  public init(maxIntervals: Int = 8, minEventsPerInterval: Double = 10, neverEndingLevel: Double = 0.01) {
+  public init(
+    maxIntervals: Int = 8, minEventsPerInterval: Double = 10, neverEndingLevel: Double = 0.01
+  ) {
     precondition(maxIntervals >= 1 && minEventsPerInterval > 0, "need at least one interval")
     self.maxIntervals = maxIntervals
     self.minEventsPerInterval = minEventsPerInterval
@@ -48,8 +50,10 @@ public struct PiecewiseExponentialFitter: Sendable {
   public func fit(
     durations: [Double], observed: [Bool], weights: [Double]? = nil
   ) throws(StatisticsError) -> DurationFit {
-    try fit(PreparedDurations(
-      durations: durations, observed: observed, weights: weights, floor: nil, collapseCensored: false))
+    try fit(
+      PreparedDurations(
+        durations: durations, observed: observed, weights: weights, floor: nil,
+        collapseCensored: false))
   }
 
   /// The closed-form MLE for given interior cuts (no test of the last hazard: an interval with no
@@ -60,10 +64,12 @@ public struct PiecewiseExponentialFitter: Sendable {
     cuts: [Double], durations: [Double], observed: [Bool], weights: [Double]? = nil
   ) throws(StatisticsError) -> DurationFit {
     precondition(
-      cuts.allSatisfy({ $0 > 0 && $0.isFinite }) && zip(cuts, cuts.dropFirst()).allSatisfy({ $0 < $1 }),
+      cuts.allSatisfy({ $0 > 0 && $0.isFinite })
+        && zip(cuts, cuts.dropFirst()).allSatisfy({ $0 < $1 }),
       "cuts must be positive and increasing")
     let data = try PreparedDurations(
-      durations: durations, observed: observed, weights: weights, floor: nil, collapseCensored: false)
+      durations: durations, observed: observed, weights: weights, floor: nil,
+      collapseCensored: false)
     return try result(cuts: cuts, counts: Self.counts(data, cuts: cuts), data: data)
   }
 
@@ -108,7 +114,9 @@ public struct PiecewiseExponentialFitter: Sendable {
   }
 
   /// Weighted exits and exposure per interval of `cuts` (cuts.count + 1 intervals).
-  static func counts(_ data: PreparedDurations, cuts: [Double]) -> (events: [Double], exposure: [Double]) {
+  static func counts(_ data: PreparedDurations, cuts: [Double]) -> (
+    events: [Double], exposure: [Double]
+  ) {
     var events = [Double](repeating: 0, count: cuts.count + 1)
     var exposure = [Double](repeating: 0, count: cuts.count + 1)
     func add(_ t: Double, _ w: Double, event: Bool) {
