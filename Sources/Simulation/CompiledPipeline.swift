@@ -83,7 +83,9 @@ struct DealRecord {
 /// Families: 0 exponential (p1 = mean, p2 = log mean); 1 lognormal (p1 = mu, p2 = sigma,
 /// p3 = 1/sigma);
 /// 2 gamma (p1 = shape, p2 = scale); 3 weibull (p1 = scale, p2 = 1/shape, p3 = shape,
-/// p4 = log scale). Then π (the share of fresh stays that never end), the median, the loss
+/// p4 = log scale); 4 piecewise exponential (p1 = offset of its intervals in the side table that
+/// follows the `n × stride` rows in the same buffer, `PiecewiseStay`). Then π (the share of
+/// fresh stays that never end: the mixture's and a stopping hazard's), the median, the loss
 /// curve c₀ c₁ c₂, the number of non-lost exits, the advance lever, and (cumulative share,
 /// target) pairs with target −1 for won.
 enum StageRow {

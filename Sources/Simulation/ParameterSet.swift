@@ -72,7 +72,7 @@ struct ParameterSet {
       var loss = stage.lossGivenTime.coefficients
       var win = stage.winShare
       var moves = stage.moveShares
-      var neverEnding = stage.neverEndingShare
+      var neverEnding = stage.mixtureNeverEndingShare
       if generator != nil {
         if neverEnding > 0 {
           (neverEnding, distribution) = Self.drawNeverEnding(stage, using: &generator!)
@@ -96,7 +96,8 @@ struct ParameterSet {
         }
       }
       Self.writeDistribution(distribution, into: &table, at: base)
-      table[base + StageRow.neverEnding] = neverEnding
+      // The mixture's π and a piecewise hazard's never-ending share (this block's draw).
+      table[base + StageRow.neverEnding] = FittedStage.combinedNeverEnding(mixture: neverEnding, distribution)
       stageDistributions.append(distribution)
       table[base + StageRow.c0] = loss.count > 0 ? loss[0] : 0
       table[base + StageRow.c1] = loss.count > 1 ? loss[1] : 0
@@ -250,6 +251,8 @@ struct ParameterSet {
     return eta
   }
 
+  /// Writes `d` into the stage row at `base`; a piecewise hazard's intervals go to the side table
+  /// after the rows (appended to `table`; the row's p1 is the entry's offset, `PiecewiseStay`).
   static func writeDistribution(_ d: DurationDistribution, into table: inout [Double], at base: Int) {
     switch d {
     case .exponential(let rate):
@@ -271,28 +274,18 @@ struct ParameterSet {
       table[base + StageRow.p2] = 1 / shape
       table[base + StageRow.p3] = shape
       table[base + StageRow.p4] = log(scale)
+    case .piecewiseExponential(let p):
+      table[base + StageRow.family] = 4
+      table[base + StageRow.p1] = Double(PiecewiseStay.append(p, to: &table))
     }
     table[base + StageRow.median] = d.median
   }
 
   /// A draw of a duration distribution's parameters on the unconstrained scale.
   static func drawDuration(_ e: DurationEstimate, using g: inout SimulationRandom) -> DurationDistribution {
-    let d = e.distribution
-    let theta: [Double]
-    switch d {
-    case .exponential(let rate): theta = [log(rate)]
-    case .logNormal(let mu, let sigma): theta = [mu, log(sigma)]
-    case .gamma(let shape, let scale): theta = [log(shape), log(scale)]
-    case .weibull(let shape, let scale): theta = [log(scale), log(shape)]
-    }
-    let t = drawNormal(theta, covariance: e.covariance, using: &g)
-    guard t.allSatisfy({ $0.isFinite && abs($0) < 700 }) else { return d }
-    switch d {
-    case .exponential: return .exponential(rate: exp(t[0]))
-    case .logNormal: return .logNormal(mu: t[0], sigma: exp(t[1]))
-    case .gamma: return .gamma(shape: exp(t[0]), scale: exp(t[1]))
-    case .weibull: return .weibull(shape: exp(t[1]), scale: exp(t[0]))
-    }
+    let t = drawNormal(e.unconstrainedParameters, covariance: e.covariance, using: &g)
+    guard t.allSatisfy({ $0.isFinite && abs($0) < 700 }) else { return e.distribution }
+    return e.distribution(unconstrained: t)
   }
 
   /// A joint draw of (logit π, S₀'s unconstrained parameters) from N(estimate, covariance) of the
@@ -300,7 +293,7 @@ struct ParameterSet {
   static func drawNeverEnding(
     _ stage: FittedStage, using g: inout SimulationRandom
   ) -> (Double, DurationDistribution) {
-    let pi = stage.neverEndingShare
+    let pi = stage.mixtureNeverEndingShare
     let d = stage.timeInStage.distribution
     let center = [log(pi / (1 - pi))] + MixtureCureFit.unconstrained(d)
     let t = drawNormal(center, covariance: stage.neverEnds?.covariance ?? [], using: &g)

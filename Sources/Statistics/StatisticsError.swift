@@ -22,6 +22,9 @@ public enum StatisticsError: Error, Equatable, CustomStringConvertible {
   case perfectSeparation(predictor: String)
   /// A linear-algebra step failed (information matrix singular or not positive definite).
   case linearAlgebra(LinearAlgebraError)
+  /// The estimator does not apply to this family (e.g. a mixture cure fit of the piecewise
+  /// family, whose last hazard already carries the never-ending share).
+  case unsupportedFamily(DurationFamily, estimator: String)
 
   public var description: String {
     switch self {
@@ -50,6 +53,8 @@ public enum StatisticsError: Error, Equatable, CustomStringConvertible {
         + "coefficient is infinite; add a ridge penalty or merge sparse categories"
     case .linearAlgebra(let error):
       return "linear algebra failed: \(error)"
+    case .unsupportedFamily(let family, let estimator):
+      return "\(estimator) does not support the \(family.rawValue) family"
     }
   }
 }

@@ -2,6 +2,7 @@ import CRMData
 import Foundation
 import Testing
 @testable import PipelineModel
+import Statistics
 
 @Suite struct ModelFileTests {
   static func model() throws -> FittedPipeline {
@@ -51,6 +52,27 @@ import Testing
     #expect(json["contact_rate"] as? Double == 0.8)
     let back = try JSONDecoder().decode(LeadFunnelModel.self, from: JSONEncoder().encode(funnel))
     #expect(back.responseTime.medianDays == 3)
+  }
+
+  /// A stage with the piecewise-exponential family survives save and load, and a model file
+  /// written as format version 1 (before the family existed) still loads.
+  @Test func piecewiseFamilyRoundTripsAndVersionOneStillLoads() throws {
+    var model = try Self.model()
+    let hazard = try #require(PiecewiseHazard(cuts: [15, 45, 138], hazards: [0.06, 0.001, 0.01, 0]))
+    let d = DurationDistribution.piecewiseExponential(hazard)
+    model.stages[0].timeInStage = DurationEstimate(
+      distribution: d, covariance: [0.01, 0, 0, 0, 0.5, 0, 0, 0, 0.02], medianDays: d.median,
+      p10Days: d.quantile(0.1), p90Days: d.quantile(0.9), kaplanMeierMedianDays: nil,
+      aic: ["piecewise_exponential": 100], maxSurvivalGap: 0.01, events: 300, censored: 40)
+    let back = try FittedPipeline.decode(try model.jsonData())
+    #expect(back.stages[0].timeInStage.distribution == d)
+    #expect(try back.jsonData() == model.jsonData())
+    #expect(abs(back.stages[0].neverEndingShare - hazard.neverEndingProbability) < 1e-12)
+
+    var old = try Self.model()
+    old.formatVersion = 1
+    let loaded = try FittedPipeline.decode(try old.jsonData())
+    #expect(loaded.formatVersion == 1 && loaded.stages.count == old.stages.count)
   }
 
   static let badFiles: [(String, String)] = [

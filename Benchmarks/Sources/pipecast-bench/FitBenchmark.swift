@@ -43,6 +43,7 @@ func runFitBenchmark(_ arguments: [String]) {
       case .logNormal(let mu, let sigma): entry["mu"] = mu; entry["sigma"] = sigma
       case .gamma(let shape, let scale): entry["shape"] = shape; entry["scale"] = scale
       case .weibull(let shape, let scale): entry["shape"] = shape; entry["scale"] = scale
+      case .piecewiseExponential(let p): entry["cuts"] = p.cuts; entry["hazards"] = p.hazards
       }
     }
     if let failure { entry["error"] = failure }

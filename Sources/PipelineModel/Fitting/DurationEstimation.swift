@@ -85,16 +85,23 @@ struct GroupedDurations {
 }
 
 enum DurationEstimation {
-  /// Families tried for every duration, in preference order on AIC ties.
+  /// Parametric families, in preference order on AIC ties: every duration tries these.
   static let families: [DurationFamily] = [.logNormal, .gamma, .weibull, .exponential]
+  /// Time in stage also tries the piecewise-exponential hazard (last, so a tie keeps the smooth
+  /// family). It counts one parameter per hazard and per cut, so it wins only where no
+  /// two-parameter family follows the data (bimodal exits, exits that stop at some age).
+  static let stageFamilies: [DurationFamily] = families + [.piecewiseExponential]
 
   /// Fits every family by censored maximum likelihood and keeps the smallest AIC; checks the fit
   /// against Kaplan–Meier. Falls back to the exponential (closed-form MLE events / exposure,
   /// with half an event added when there is none) when events are fewer than `minEvents` or every
   /// family fails; the fallback is reported in the returned note.
-  /// - Parameter what: a label for notes ("time in stage Qualify").
+  /// - Parameters:
+  ///   - what: a label for notes ("time in stage Qualify").
+  ///   - families: the candidates (`families` or `stageFamilies`).
   static func estimate(
-    _ data: GroupedDurations, minEvents: Int, what: String
+    _ data: GroupedDurations, minEvents: Int, what: String,
+    families: [DurationFamily] = DurationEstimation.families
   ) -> (DurationEstimate, note: String?) {
     let events = data.eventCount
     let km = data.kaplanMeier()
@@ -138,19 +145,30 @@ enum DurationEstimation {
         aic["exponential"] = -2 * (events * log(rate) - rate * exposure) + 2
       }
     }
-    var gap = 0.0
-    var previous = 1.0
-    for (t, s) in zip(km.times, km.survival) {
-      let fitted = distribution.survival(t)
-      gap = max(gap, abs(fitted - s), abs(fitted - previous))
-      previous = s
-    }
+    let gap = survivalGap(km, neverEnding: distribution.neverEndingProbability, distribution)
     let estimate = DurationEstimate(
       distribution: distribution, covariance: covariance, medianDays: distribution.quantile(0.5),
       p10Days: distribution.quantile(0.1), p90Days: distribution.quantile(0.9),
       kaplanMeierMedianDays: kmMedian, aic: aic, maxSurvivalGap: gap, events: Int(events),
       censored: Int(data.censoredCount))
     return (estimate, note)
+  }
+}
+
+extension DurationEstimation {
+  /// The largest vertical gap between Kaplan–Meier and the population survival
+  /// π + (1 − π) S₀(t) (π = 0 without stays that never end), before and after each KM step.
+  static func survivalGap(
+    _ km: (times: [Double], survival: [Double]), neverEnding pi: Double, _ distribution: DurationDistribution
+  ) -> Double {
+    var gap = 0.0
+    var previous = 1.0
+    for (t, s) in zip(km.times, km.survival) {
+      let fitted = pi + (1 - pi) * distribution.survival(t)
+      gap = max(gap, abs(fitted - s), abs(fitted - previous))
+      previous = s
+    }
+    return gap
   }
 }
 
@@ -171,15 +189,20 @@ extension DurationEstimation {
   /// measured between the mixture and Kaplan–Meier. Otherwise the plain estimate is returned
   /// unchanged with π = 0 and the test recorded. No mixture is tried on the exponential fallback
   /// (fewer than `minEvents` exits) or with fewer than `neverEndingMinCensored` open stays.
+  ///
+  /// The plain fits include the piecewise-exponential hazard (`stageFamilies`), which carries its
+  /// own never-ending share when its hazard after the last exit is 0; the mixtures are of the
+  /// parametric families only, and must beat the piecewise fit's AIC too. A piecewise choice with
+  /// stays that never end is reported in the note.
   static func estimateAllowingNeverEnding(
     _ data: GroupedDurations, minEvents: Int, what: String
   ) -> (DurationEstimate, NeverEndingStays?, note: String?) {
-    let (plain, note) = estimate(data, minEvents: minEvents, what: what)
+    let (plain, note) = estimate(data, minEvents: minEvents, what: what, families: stageFamilies)
     guard note == nil, data.censoredCount >= neverEndingMinCensored, data.eventCount >= Double(minEvents)
-    else { return (plain, nil, note) }
+    else { return (plain, nil, note ?? piecewiseNote(plain, what: what)) }
     let rows = data.weightedRows()
     let fitter = DurationFitter()
-    var bestPlainAIC = Double.infinity
+    var bestPlainAIC = plain.aic[DurationFamily.piecewiseExponential.rawValue] ?? .infinity
     var best: (fit: MixtureCureFit, aic: Double)?
     var aic = plain.aic
     for family in families {
@@ -213,7 +236,7 @@ extension DurationEstimation {
     guard chosen else {
       var unchanged = plain
       unchanged.aic = aic
-      return (unchanged, record, nil)
+      return (unchanged, record, piecewiseNote(plain, what: what))
     }
     let distribution = cure.distribution
     let k = cure.estimates.count
@@ -221,13 +244,7 @@ extension DurationEstimation {
     for r in 1..<k { for c in 1..<k { thetaCovariance.append(cure.covariance[r * k + c]) } }
     let pi = cure.cureFraction
     let km = data.kaplanMeier()
-    var gap = 0.0
-    var previous = 1.0
-    for (t, s) in zip(km.times, km.survival) {
-      let fitted = pi + (1 - pi) * distribution.survival(t)
-      gap = max(gap, abs(fitted - s), abs(fitted - previous))
-      previous = s
-    }
+    let gap = survivalGap(km, neverEnding: pi, distribution)
     record.probability = pi
     let estimate = DurationEstimate(
       distribution: distribution, covariance: thetaCovariance,
@@ -240,28 +257,33 @@ extension DurationEstimation {
       + "\(String(format: "%.2g", cure.pValue)))"
     return (estimate, record, message)
   }
+
+  /// "x% of stays never end" for a piecewise fit whose hazard is 0 after the last exit.
+  static func piecewiseNote(_ estimate: DurationEstimate, what: String) -> String? {
+    guard case .piecewiseExponential(let p) = estimate.distribution, p.neverEndingProbability > 0
+    else { return nil }
+    return "\(what): piecewise-exponential hazard, no exit after \(String(format: "%.0f", p.cuts.last ?? 0)) d "
+      + "while open stays are older: \(String(format: "%.1f", 100 * p.neverEndingProbability))% of stays never end"
+  }
 }
 
 extension DurationEstimate {
   /// The distribution for a vector of unconstrained parameters in `covariance`'s order
   /// (exponential: log rate; lognormal: mu, log sigma; gamma: log shape, log scale; Weibull:
   /// log scale, log shape), e.g. a parameter draw θ ~ N(θ̂, covariance) per simulation trial.
+  /// Piecewise exponential: the log of each positive hazard in interval order (zero hazards are
+  /// fixed: no exit, no information).
   public func distribution(unconstrained theta: [Double]) -> DurationDistribution {
-    switch distribution.family {
+    switch distribution {
     case .exponential: return .exponential(rate: exp(theta[0]))
     case .logNormal: return .logNormal(mu: theta[0], sigma: exp(theta[1]))
     case .gamma: return .gamma(shape: exp(theta[0]), scale: exp(theta[1]))
     case .weibull: return .weibull(shape: exp(theta[1]), scale: exp(theta[0]))
+    case .piecewiseExponential(let p):
+      return .piecewiseExponential(p.replacingPositiveHazards(logHazards: theta))
     }
   }
 
   /// The fitted unconstrained parameters (the centre of `covariance`).
-  public var unconstrainedParameters: [Double] {
-    switch distribution {
-    case .exponential(let rate): return [log(rate)]
-    case .logNormal(let mu, let sigma): return [mu, log(sigma)]
-    case .gamma(let shape, let scale): return [log(shape), log(scale)]
-    case .weibull(let shape, let scale): return [log(scale), log(shape)]
-    }
-  }
+  public var unconstrainedParameters: [Double] { MixtureCureFit.unconstrained(distribution) }
 }

@@ -6,7 +6,8 @@ import Statistics
 ///
 /// Per stage:
 /// - T ~ `timeInStage`: censored MLE over all stays (stays open at as-of right-censored), family
-///   by AIC among lognormal, gamma, Weibull and exponential (`DurationEstimation`);
+///   by AIC among lognormal, gamma, Weibull, exponential and piecewise exponential
+///   (`DurationEstimation`);
 /// - P(lost | T = t) = logistic(c₀ + c₁ log t + c₂ (log t)²) on completed stays only (a censored
 ///   stay says nothing about its exit, so the likelihood factorises into the two parts), with the
 ///   degree chosen by AIC, capped by the events-per-term rule and ridged on separation;
@@ -135,19 +136,22 @@ enum StageFitting {
       }
 
       // A never-ending stay (share π) has no exit: every exit probability is (1 − π) times that
-      // of a stay that ends.
-      let pi = neverEnds?.probability ?? 0
+      // of a stay that ends. π comes from the mixture or from a piecewise hazard that stops.
+      let mixturePi = neverEnds?.probability ?? 0
+      let pi = FittedStage.combinedNeverEnding(mixture: mixturePi, timeInStage.distribution)
       let endingLoss = impliedLoss(timeInStage.distribution, curve.coefficients, shift: 0, gridSize: gridSize)
       let lossValue = (1 - pi) * endingLoss
       let advanceShare = advanceTarget.map { moveShares[$0] } ?? winShare
       let advanceCount = Double(advanceTarget.map { moveCounts[i][$0] } ?? won[i])
 
       // Parameter draws for intervals.
-      // With π > 0, (logit π, θ) are drawn jointly from the mixture fit's covariance.
-      let joint = pi > 0 ? neverEnds!.covariance : []
-      let thetaHat = (pi > 0 ? [log(pi / (1 - pi))] : []) + timeInStage.unconstrainedParameters
+      // With a mixture π > 0, (logit π, θ) are drawn jointly from the mixture fit's covariance; a
+      // piecewise hazard's share follows from each draw of its hazards.
+      let joint = mixturePi > 0 ? neverEnds!.covariance : []
+      let thetaHat =
+        (mixturePi > 0 ? [log(mixturePi / (1 - mixturePi))] : []) + timeInStage.unconstrainedParameters
       let kT = thetaHat.count
-      let covarianceT = pi > 0 ? joint : timeInStage.covariance
+      let covarianceT = mixturePi > 0 ? joint : timeInStage.covariance
       let lT = covarianceT.count == kT * kT ? Dense.cholesky(covarianceT, kT) : nil
       let kC = curve.coefficients.count
       let lC = curve.covariance.count == kC * kC ? Dense.cholesky(curve.covariance, kC) : nil
@@ -157,9 +161,10 @@ enum StageFitting {
       for _ in 0..<options.intervalDraws {
         let drawn = draw(thetaHat, lT, &generator)
         let c = draw(curve.coefficients, lC, &generator)
-        let piDraw = pi > 0 ? 1 / (1 + exp(-drawn[0])) : 0
-        let theta = pi > 0 ? Array(drawn.dropFirst()) : drawn
+        let mixtureDraw = mixturePi > 0 ? 1 / (1 + exp(-drawn[0])) : 0
+        let theta = mixturePi > 0 ? Array(drawn.dropFirst()) : drawn
         let dist = timeInStage.distribution(unconstrained: theta)
+        let piDraw = FittedStage.combinedNeverEnding(mixture: mixtureDraw, dist)
         var pl = impliedLoss(dist, c, shift: 0, gridSize: drawGridSize)
         if !pl.isFinite { pl = endingLoss }
         let share = Sampling.beta(

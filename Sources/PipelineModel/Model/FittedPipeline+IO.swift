@@ -21,7 +21,7 @@ extension FittedPipeline {
 
   /// Reads a model saved by `save(to:)`.
   /// - Throws: `PipelineModelError.unsupportedFormatVersion` when the file's `format_version` is
-  ///   not `currentFormatVersion`; `.malformedModel` when it is not JSON or lacks a field.
+  ///   not in `readableFormatVersions`; `.malformedModel` when it is not JSON or lacks a field.
   public static func load(from url: URL) throws(PipelineModelError) -> FittedPipeline {
     let data: Data
     do {
@@ -48,7 +48,7 @@ extension FittedPipeline {
     guard let found = version.formatVersion else {
       throw .malformedModel(path: path, reason: "no format_version key")
     }
-    guard found == currentFormatVersion else {
+    guard readableFormatVersions.contains(found) else {
       throw .unsupportedFormatVersion(found: found, supported: currentFormatVersion)
     }
     do {

@@ -9,8 +9,11 @@ import Statistics
 /// by a Pipecast that knows its version. Components whose input file was missing are `nil`, and
 /// `notes` says what was not fitted and why.
 public struct FittedPipeline: Codable, Sendable {
-  /// Bumped whenever the saved layout changes incompatibly.
-  public static let currentFormatVersion = 1
+  /// Bumped whenever the saved layout changes incompatibly. Version 2 added the
+  /// `piecewise_exponential` time-in-stage family, which a version-1 reader cannot decode.
+  public static let currentFormatVersion = 2
+  /// Versions this Pipecast reads: every version-1 file is a valid version-2 file.
+  public static let readableFormatVersions = 1...currentFormatVersion
 
   public var formatVersion: Int
   public var asOf: Day
@@ -95,10 +98,25 @@ public struct FittedStage: Codable, Sendable {
   /// before it existed (read as π = 0).
   public var neverEnds: NeverEndingStays? = nil
 
-  /// π, the share of fresh stays that never end (0 when not fitted or not supported).
+  /// π, the share of fresh stays that never end (0 when not fitted or not supported): the
+  /// mixture's share, combined with that of a piecewise hazard that is 0 after the last exit,
+  /// 1 − (1 − π_mixture)(1 − S∞). `timeInStage` describes the stays that end either way.
   public var neverEndingShare: Double {
+    Self.combinedNeverEnding(mixture: mixtureNeverEndingShare, timeInStage.distribution)
+  }
+
+  /// The mixture cure model's π alone (`neverEnds`), without the piecewise hazard's share.
+  public var mixtureNeverEndingShare: Double {
     guard let p = neverEnds?.probability, p.isFinite, p > 0 else { return 0 }
     return min(p, 1)
+  }
+
+  /// 1 − (1 − π)(1 − S∞): a stay never ends when the mixture says so or, failing that, when its
+  /// distribution's hazard stops (S∞ = `DurationDistribution.neverEndingProbability`).
+  public static func combinedNeverEnding(mixture pi: Double, _ distribution: DurationDistribution) -> Double {
+    let sInf = distribution.neverEndingProbability
+    guard sInf > 0 else { return pi }
+    return min(1, max(0, 1 - (1 - pi) * (1 - sInf)))
   }
 
   enum CodingKeys: String, CodingKey {

@@ -10,9 +10,18 @@ public enum DurationFamily: String, Codable, CaseIterable, Sendable, Hashable {
   case gamma
   /// Weibull(shape, scale): a monotone hazard, rising when shape > 1.
   case weibull
+  /// A constant hazard on each of a few intervals (`PiecewiseHazard`): any shape, including
+  /// several modes and a hazard that falls to 0 after the last observed exit.
+  case piecewiseExponential = "piecewise_exponential"
 
-  /// Number of free parameters (for AIC).
-  public var parameterCount: Int { self == .exponential ? 1 : 2 }
+  /// Number of free parameters (for AIC). The piecewise family's depends on its intervals
+  /// (`DurationDistribution.parameterCount`); 1 here is its minimum.
+  public var parameterCount: Int {
+    switch self {
+    case .exponential, .piecewiseExponential: return 1
+    case .logNormal, .gamma, .weibull: return 2
+    }
+  }
 }
 
 /// A fully specified duration distribution: a family with its parameters.
@@ -22,13 +31,19 @@ public enum DurationFamily: String, Codable, CaseIterable, Sendable, Hashable {
 /// - `logNormal(mu:sigma:)`: log T ~ N(mu, sigma²); S(t) = 1 − Φ((log t − mu)/sigma).
 /// - `gamma(shape:scale:)`: density t^(k−1) e^(−t/s) / (Γ(k) s^k); S(t) = Q(k, t/s).
 /// - `weibull(shape:scale:)`: S(t) = exp(−(t/scale)^shape) (lifelines' ρ and λ).
+/// - `piecewiseExponential(_:)`: hazard hⱼ on interval j, S_H(t) = exp(−Λ(t)). When the last
+///   hazard is 0 a share S∞ = `neverEndingProbability` never ends, and every function here
+///   describes the stays that *end*: S(t) = (S_H(t) − S∞) / (1 − S∞) (see `PiecewiseHazard`).
+///   For the other families `neverEndingProbability` is 0.
 ///
-/// Encoded to JSON flat, e.g. `{"family":"weibull","scale":30,"shape":1.4}`.
+/// Encoded to JSON flat, e.g. `{"family":"weibull","scale":30,"shape":1.4}` or
+/// `{"cuts":[3,9],"family":"piecewise_exponential","hazards":[0.2,0.05,0]}`.
 public enum DurationDistribution: Sendable, Hashable {
   case exponential(rate: Double)
   case logNormal(mu: Double, sigma: Double)
   case gamma(shape: Double, scale: Double)
   case weibull(shape: Double, scale: Double)
+  case piecewiseExponential(PiecewiseHazard)
 
   public var family: DurationFamily {
     switch self {
@@ -36,7 +51,22 @@ public enum DurationDistribution: Sendable, Hashable {
     case .logNormal: return .logNormal
     case .gamma: return .gamma
     case .weibull: return .weibull
+    case .piecewiseExponential: return .piecewiseExponential
     }
+  }
+
+  /// Number of free parameters (for AIC): the family's, or for the piecewise family one hazard
+  /// per interval plus one per cut (the cuts are chosen from the data too).
+  public var parameterCount: Int {
+    if case .piecewiseExponential(let p) = self { return p.hazards.count + p.cuts.count }
+    return family.parameterCount
+  }
+
+  /// The share of stays that never end (S_H(∞) of a piecewise hazard whose last piece is 0; 0
+  /// for every other family). The rest of this type describes the stays that do end.
+  public var neverEndingProbability: Double {
+    if case .piecewiseExponential(let p) = self { return p.neverEndingProbability }
+    return 0
   }
 
   /// Log density at t > 0 (−∞ at t ≤ 0).
@@ -53,6 +83,8 @@ public enum DurationDistribution: Sendable, Hashable {
     case .weibull(let shape, let scale):
       let y = log(t / scale)
       return log(shape / scale) + (shape - 1) * y - exp(shape * y)
+    case .piecewiseExponential(let p):
+      return p.endingLogDensity(t)
     }
   }
 
@@ -71,6 +103,8 @@ public enum DurationDistribution: Sendable, Hashable {
       return Special.logGammaQ(shape, t / scale)
     case .weibull(let shape, let scale):
       return -pow(t / scale, shape)
+    case .piecewiseExponential(let p):
+      return p.endingLogSurvival(t)
     }
   }
 
@@ -89,6 +123,9 @@ public enum DurationDistribution: Sendable, Hashable {
       return Special.gammaP(shape, t / scale)
     case .weibull(let shape, let scale):
       return -expm1(-pow(t / scale, shape))
+    case .piecewiseExponential(let p):
+      let sInf = p.neverEndingProbability
+      return min(1, -expm1(-p.cumulativeHazard(t)) / (1 - sInf))
     }
   }
 
@@ -107,6 +144,8 @@ public enum DurationDistribution: Sendable, Hashable {
       return scale * Special.inverseGammaP(shape, p)
     case .weibull(let shape, let scale):
       return scale * pow(-log1p(-p), 1 / shape)
+    case .piecewiseExponential(let hazard):
+      return hazard.endingInverseLogSurvival(p == 1 ? -.infinity : log1p(-p))
     }
   }
 
@@ -118,6 +157,8 @@ public enum DurationDistribution: Sendable, Hashable {
     switch self {
     case .exponential(let rate):
       return -logSurvival / rate
+    case .piecewiseExponential(let p):
+      return p.endingInverseLogSurvival(logSurvival)
     case .weibull(let shape, let scale):
       return scale * pow(-logSurvival, 1 / shape)
     case .logNormal(let mu, let sigma):
@@ -158,6 +199,7 @@ public enum DurationDistribution: Sendable, Hashable {
     case .logNormal(let mu, let sigma): return exp(mu + 0.5 * sigma * sigma)
     case .gamma(let shape, let scale): return shape * scale
     case .weibull(let shape, let scale): return scale * tgamma(1 + 1 / shape)
+    case .piecewiseExponential(let p): return p.endingMoment(1)
     }
   }
 
@@ -172,6 +214,9 @@ public enum DurationDistribution: Sendable, Hashable {
     case .weibull(let shape, let scale):
       let g1 = tgamma(1 + 1 / shape)
       return scale * scale * (tgamma(1 + 2 / shape) - g1 * g1)
+    case .piecewiseExponential(let p):
+      let m = p.endingMoment(1)
+      return max(0, p.endingMoment(2) - m * m)
     }
   }
 
@@ -189,6 +234,8 @@ public enum DurationDistribution: Sendable, Hashable {
       return Sampling.gamma(shape: shape, scale: scale, using: &generator)
     case .weibull(let shape, let scale):
       return Sampling.weibull(shape: shape, scale: scale, using: &generator)
+    case .piecewiseExponential(let p):
+      return p.endingInverseLogSurvival(log(Sampling.uniform(using: &generator)))
     }
   }
 
@@ -206,6 +253,8 @@ public enum DurationDistribution: Sendable, Hashable {
     let u = Sampling.uniform(using: &generator)
     if case .exponential(let rate) = self { return -log(u) / rate }
     let target = logSurvival(age) + log(u)
+    // A piecewise stay past the last cut only goes on if it never ends: nothing remains to draw.
+    if case .piecewiseExponential = self, !target.isFinite { return 0 }
     if target.isFinite {
       let t = inverseLogSurvival(min(0, target))
       if t.isFinite && t >= age { return t - age }
@@ -222,7 +271,7 @@ public enum DurationDistribution: Sendable, Hashable {
 }
 
 extension DurationDistribution: Codable {
-  private enum CodingKeys: String, CodingKey { case family, rate, mu, sigma, shape, scale }
+  private enum CodingKeys: String, CodingKey { case family, rate, mu, sigma, shape, scale, cuts, hazards }
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -239,6 +288,8 @@ extension DurationDistribution: Codable {
       self = .weibull(
         shape: try c.decode(Double.self, forKey: .shape),
         scale: try c.decode(Double.self, forKey: .scale))
+    case .piecewiseExponential:
+      self = .piecewiseExponential(try PiecewiseHazard(from: decoder))
     }
   }
 
@@ -253,6 +304,8 @@ extension DurationDistribution: Codable {
     case .gamma(let shape, let scale), .weibull(let shape, let scale):
       try c.encode(shape, forKey: .shape)
       try c.encode(scale, forKey: .scale)
+    case .piecewiseExponential(let p):
+      try p.encode(to: encoder)
     }
   }
 }

@@ -28,8 +28,9 @@ public struct DurationFit: Sendable, Codable, Equatable {
   public let durationFloor: Double
 
   public var family: DurationFamily { distribution.family }
-  /// Akaike's information criterion −2 log L + 2k.
-  public var aic: Double { -2 * logLikelihood + 2 * Double(estimates.count) }
+  /// Akaike's information criterion −2 log L + 2k, k = `distribution.parameterCount` (for the
+  /// piecewise family more than `estimates.count`: its cuts and zero hazards count too).
+  public var aic: Double { -2 * logLikelihood + 2 * Double(distribution.parameterCount) }
   /// Standard errors of the unconstrained estimates.
   public var standardErrors: [Double] { covariance.indices.map { covariance[$0][$0].squareRoot() } }
 
@@ -130,6 +131,7 @@ public struct DurationFitter: Sendable {
     case .logNormal: return try maximise(LogNormalLikelihood(), data)
     case .gamma: return try maximise(GammaLikelihood(), data)
     case .weibull: return try maximise(WeibullLikelihood(), data)
+    case .piecewiseExponential: return try PiecewiseExponentialFitter().fit(data)
     }
   }
 

@@ -65,16 +65,20 @@ public struct MixtureCureFit: Sendable, Equatable {
     case .logNormal(let mu, let sigma): return [mu, log(sigma)]
     case .gamma(let shape, let scale): return [log(shape), log(scale)]
     case .weibull(let shape, let scale): return [log(scale), log(shape)]
+    case .piecewiseExponential(let p): return p.hazards.filter { $0 > 0 }.map { log($0) }
     }
   }
 
-  /// The distribution of a family for unconstrained parameters in `DurationFit` order.
+  /// The distribution of a parametric family for unconstrained parameters in `DurationFit`
+  /// order. The piecewise family has no fixed layout (its cuts are not in `t`): use
+  /// `PiecewiseHazard.replacingPositiveHazards(logHazards:)` on the fitted hazard instead.
   public static func distribution(_ family: DurationFamily, unconstrained t: [Double]) -> DurationDistribution {
     switch family {
     case .exponential: return .exponential(rate: exp(t[0]))
     case .logNormal: return .logNormal(mu: t[0], sigma: exp(t[1]))
     case .gamma: return .gamma(shape: exp(t[0]), scale: exp(t[1]))
     case .weibull: return .weibull(shape: exp(t[1]), scale: exp(t[0]))
+    case .piecewiseExponential: preconditionFailure("piecewise hazards need their cuts")
     }
   }
 }
@@ -106,12 +110,16 @@ public struct MixtureCureFitter: Sendable {
   ///   - noCure: the family's ordinary censored MLE on the same data (`DurationFitter`), the
   ///     null model and a start; fitted here when nil.
   /// - Throws: `StatisticsError.emptyData`, `.noEvents`, `.insufficientData` (no censored
-  ///   durations: π is not identified), `.didNotConverge`.
+  ///   durations: π is not identified), `.didNotConverge`, `.unsupportedFamily` for the
+  ///   piecewise-exponential family (a last hazard of 0 is its own never-ending share).
   public func fit(
     _ family: DurationFamily, durations: [Double], observed: [Bool], weights: [Double]? = nil,
     noCure: DurationFit? = nil
   ) throws(StatisticsError) -> MixtureCureFit {
     precondition(durations.count == observed.count, "durations and observed differ in length")
+    if family == .piecewiseExponential {
+      throw .unsupportedFamily(family, estimator: "the mixture cure fit")
+    }
     guard !durations.isEmpty else { throw .emptyData(what: "durations") }
     var smallest = Double.infinity
     for (i, t) in durations.enumerated() {
