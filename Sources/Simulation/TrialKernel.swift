@@ -80,7 +80,7 @@ struct TrialKernel {
       let total = conditionalGamma(row, age: age, rng: &rng)
       return (total - age, log(total))
     case 4:
-      return PiecewiseStay.conditional(table + Int(row[StageRow.p1]), age: age, exponential: rng.exponential())
+      return PiecewiseStay.conditional(table + Int(row[StageRow.p1]), age: age, exponential: rng.exponential(z))
     default:
       let y = exp(row[StageRow.p3] * (logAge - row[StageRow.p4])) + rng.exponential(z)
       let logTotal = row[StageRow.p4] + log(y) * row[StageRow.p2]
@@ -126,7 +126,7 @@ struct TrialKernel {
       let t = max(rng.gamma(shape: row[StageRow.p1], z) * row[StageRow.p2], 1e-300)
       return (t, log(t))
     case 4:
-      return PiecewiseStay.fresh(table + Int(row[StageRow.p1]), exponential: rng.exponential())
+      return PiecewiseStay.fresh(table + Int(row[StageRow.p1]), exponential: rng.exponential(z))
     default:
       let logT = row[StageRow.p4] + log(rng.exponential(z)) * row[StageRow.p2]
       return (fastExp(logT), logT)
