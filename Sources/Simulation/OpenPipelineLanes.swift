@@ -41,7 +41,8 @@ extension TrialKernel {
   @inline(never)
   mutating func runOpenPipeline(
     trial: Int, deals: UnsafeBufferPointer<DealRecord>, repShift: UnsafePointer<Double>,
-    neverEnding: UnsafeBufferPointer<Double>, dealWins: UnsafeMutablePointer<Int32>,
+    neverEnding: UnsafeBufferPointer<Double>, conditioning: UnsafeBufferPointer<Conditioning>,
+    dealWins: UnsafeMutablePointer<Int32>,
     trialKey: UInt64, lanes: UnsafeMutablePointer<DealLane>, laneCount: Int = LaneBuffer.capacity
   ) {
     // A constant copy: calling `stay` on the `inout` self would copy the kernel at every call.
@@ -61,7 +62,7 @@ extension TrialKernel {
         var rng = SimulationRandom(stream: trialKey, index: d)
         var t = 0.0
         let s = kernel.stay(
-          at: Int(deal.stage), t: &t, age: deal.ageDays, logAge: deal.logAge,
+          at: Int(deal.stage), t: &t, age: deal.ageDays, logAge: deal.logAge, conditioning: conditioning[d],
           shift: repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
           neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
         kernel.bookWithoutBranching(

@@ -30,6 +30,9 @@ struct ParameterSet {
   /// ends given its age, π / (π + (1 − π) S₀(age)) with this block's π and S₀. Empty when no
   /// stage has π > 0 (then the trial loop draws nothing for it).
   var openNeverEnding: [Double] = []
+  /// Per open deal: what its first, age-conditioned stay needs of this block's parameters and
+  /// its age (`TrialKernel.conditioning`), computed once per block instead of once per trial.
+  var openConditioning: [TrialKernel.Conditioning] = []
   var repShift: [Double]
   // Lead funnel.
   var weekCount: Int
@@ -123,6 +126,13 @@ struct ParameterSet {
     }
     stageTable = table
     let rowStride = stride
+    openConditioning = table.withUnsafeBufferPointer { t in
+      c.deals.map { d in
+        d.ageDays > 0
+          ? TrialKernel.conditioning(t.baseAddress! + Int(d.stage) * rowStride, logAge: d.logAge)
+          : TrialKernel.Conditioning()
+      }
+    }
     let stagePis = (0..<n).map { table[$0 * rowStride + StageRow.neverEnding] }
     if stagePis.contains(where: { $0 > 0 }) {
       var zombies = [Double](repeating: 0, count: c.deals.count)

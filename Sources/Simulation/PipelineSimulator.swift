@@ -109,21 +109,23 @@ public struct PipelineSimulator: Sendable {
               c.deals.withUnsafeBufferPointer { deals in
                 params!.repShift.withUnsafeBufferPointer { repShift in
                   params!.openNeverEnding.withUnsafeBufferPointer { neverEnding in
-                    var kernel = TrialKernel(
-                      table: table.baseAddress!, stride: params!.stride, z: ZigguratTables.shared,
-                      horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
-                      leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
-                      sizeMultiplier: adjustments.dealSizeMultiplier)
-                    var trialStream = SimulationRandom(seed: seed, block: UInt64(trial))
-                    kernel.runOpenPipeline(
-                      trial: trial, deals: deals, repShift: repShift.baseAddress!,
-                      neverEnding: neverEnding, dealWins: wins, trialKey: trialStream.next(),
-                      lanes: lanes.lanes, laneCount: laneCount)
-                    if let context {
-                      var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
-                      kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
+                    params!.openConditioning.withUnsafeBufferPointer { conditioning in
+                      var kernel = TrialKernel(
+                        table: table.baseAddress!, stride: params!.stride, z: ZigguratTables.shared,
+                        horizon: c.horizonDays, periodOfDay: periodOfDay.baseAddress!, slots: slots,
+                        leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
+                        sizeMultiplier: adjustments.dealSizeMultiplier)
+                      var trialStream = SimulationRandom(seed: seed, block: UInt64(trial))
+                      kernel.runOpenPipeline(
+                        trial: trial, deals: deals, repShift: repShift.baseAddress!,
+                        neverEnding: neverEnding, conditioning: conditioning, dealWins: wins,
+                        trialKey: trialStream.next(), lanes: lanes.lanes, laneCount: laneCount)
+                      if let context {
+                        var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
+                        kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
+                      }
+                      workerSteps &+= kernel.steps
                     }
-                    workerSteps &+= kernel.steps
                   }
                 }
               }

@@ -47,27 +47,31 @@ struct TrialKernel {
   /// - gamma: rejection from the unconditional law while age ≤ median (acceptance ≥ ½); beyond it
   ///   an exponential proposal from age, with rate 1/θ − (k−1)/age for k ≥ 1 (the tangent of the
   ///   log-concave density, so the ratio is ≤ 1) or 1/θ for k < 1.
+  ///
+  /// `conditioning` is `Self.conditioning(row, logAge:)`, which depends only on the stage's
+  /// parameters and the age: the trial loop reads it precomputed once per parameter block.
   @inline(__always)
-  func conditionalStay(_ row: UnsafePointer<Double>, age: Double, logAge: Double, rng: inout SimulationRandom) -> (remaining: Double, logTotal: Double) {
+  func conditionalStay(
+    _ row: UnsafePointer<Double>, age: Double, logAge: Double, conditioning c: Conditioning,
+    rng: inout SimulationRandom
+  ) -> (remaining: Double, logTotal: Double) {
     switch Int(row[StageRow.family]) {
     case 0:
       let total = age + row[StageRow.p1] * rng.exponential(z)
-      return (total - age, log(total))
+      return (total - age, fastLog(total))
     case 1:
       let mu = row[StageRow.p1]
       let sigma = row[StageRow.p2]
-      let z0 = (logAge - mu) * row[StageRow.p3]
+      let z0 = c.a
       guard z0.isFinite else { return (0, logAge) }
       var zz: Double
       if z0 <= 0 {
         repeat { zz = rng.normal(z) } while zz <= z0
       } else {
         // Robert's test U ≤ exp(−(zz − α)²/2) is −2 log U ≥ (zz − α)², with −log U a second
-        // exponential: two ziggurat draws, no exp or log. With w = √(z₀² + 4), α = (z₀ + w)/2
-        // and 1/α = (w − z₀)/2: no division either.
-        let w = (z0 * z0 + 4).squareRoot()
-        let alpha = 0.5 * (z0 + w)
-        let step = 0.5 * (w - z0)
+        // exponential: two ziggurat draws, no exp or log.
+        let alpha = c.b
+        let step = c.c
         while true {
           zz = z0 + rng.exponential(z) * step
           let d = zz - alpha
@@ -82,9 +86,31 @@ struct TrialKernel {
     case 4:
       return PiecewiseStay.conditional(table + Int(row[StageRow.p1]), age: age, exponential: rng.exponential(z))
     default:
-      let y = exp(row[StageRow.p3] * (logAge - row[StageRow.p4])) + rng.exponential(z)
-      let logTotal = row[StageRow.p4] + log(y) * row[StageRow.p2]
+      let y = c.a + rng.exponential(z)
+      let logTotal = row[StageRow.p4] + fastLog(y) * row[StageRow.p2]
       return (max(0, fastExp(logTotal) - age), logTotal)
+    }
+  }
+
+  /// What `conditionalStay` needs of a stage and an age beyond the row: lognormal
+  /// (a, b, c) = (z₀, α, 1/α) with z₀ = (log age − μ)/σ, w = √(z₀² + 4), α = (z₀ + w)/2 and
+  /// 1/α = (w − z₀)/2 (Robert's proposal); Weibull a = (age/λ)^k; other families nothing.
+  struct Conditioning {
+    var a = 0.0
+    var b = 0.0
+    var c = 0.0
+  }
+
+  static func conditioning(_ row: UnsafePointer<Double>, logAge: Double) -> Conditioning {
+    switch Int(row[StageRow.family]) {
+    case 1:
+      let z0 = (logAge - row[StageRow.p1]) * row[StageRow.p3]
+      let w = (z0 * z0 + 4).squareRoot()
+      return Conditioning(a: z0, b: 0.5 * (z0 + w), c: 0.5 * (w - z0))
+    case 3:
+      return Conditioning(a: exp(row[StageRow.p3] * (logAge - row[StageRow.p4])))
+    default:
+      return Conditioning()
     }
   }
 
@@ -148,6 +174,7 @@ struct TrialKernel {
   /// The stay's length T; if the deal is still in the horizon, lost with probability
   /// logistic(c₀ + c₁ log T + c₂ log² T + shift) at the *whole* stay's length (so an old deal's
   /// exit odds are those of a long stay), else won or moved by the stage's non-lost shares.
+  /// `conditioning` is the age's precomputed `Conditioning` (nil: computed here).
   /// `timeScale` stretches the stay on the calendar (a segment's speed; 1 = the fitted times)
   /// and leaves the exit odds as they are. The stay never ends (a zombie deal) with probability
   /// `neverEnding` for an age-conditioned stay (π / (π + (1 − π) S₀(age)), precomputed per
@@ -159,8 +186,8 @@ struct TrialKernel {
   /// Not `mutating` (the caller counts stays), so inlining it copies nothing of the kernel.
   @inline(__always)
   func stay(
-    at s: Int, t: inout Double, age: Double, logAge: Double, shift: Double, timeScale: Double,
-    neverEnding firstNeverEnding: Double, rng: inout SimulationRandom
+    at s: Int, t: inout Double, age: Double, logAge: Double, conditioning: Conditioning? = nil,
+    shift: Double, timeScale: Double, neverEnding firstNeverEnding: Double, rng: inout SimulationRandom
   ) -> Int {
     let row = table + s &* stride
     let stayStart = t
@@ -169,7 +196,9 @@ struct TrialKernel {
     var never = false
     if age > 0 {
       if firstNeverEnding > 0 { never = rng.uniform() < firstNeverEnding }
-      (remaining, x) = conditionalStay(row, age: age, logAge: logAge, rng: &rng)
+      (remaining, x) = conditionalStay(
+        row, age: age, logAge: logAge, conditioning: conditioning ?? Self.conditioning(row, logAge: logAge),
+        rng: &rng)
     } else {
       let pi = row[StageRow.neverEnding]
       if pi > 0 { never = rng.uniform() < pi }

@@ -63,7 +63,8 @@ import Testing
     let n = 100_000
     let remaining = Self.withKernel(d) { kernel, row, rng in
       (0..<n).map { _ in
-        let (r, logTotal) = kernel.conditionalStay(row, age: age, logAge: log(age), rng: &rng)
+        let (r, logTotal) = kernel.conditionalStay(
+          row, age: age, logAge: log(age), conditioning: TrialKernel.conditioning(row, logAge: log(age)), rng: &rng)
         #expect(r >= 0 && abs(exp(logTotal) - (age + r)) <= 1e-9 * (age + r))
         return r
       }

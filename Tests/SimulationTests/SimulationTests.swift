@@ -64,7 +64,9 @@ import Testing
       let kernel = TrialKernel(table: t.baseAddress!, stride: t.count, z: .shared, horizon: 1, periodOfDay: UnsafePointer(bitPattern: 8)!,
         slots: slots, leverStart: 0, cycleMultiplier: 1, sizeMultiplier: 1)
       remaining = (0..<n).map { _ in
-        let (r, logTotal) = kernel.conditionalStay(t.baseAddress!, age: age, logAge: log(age), rng: &rng)
+        let (r, logTotal) = kernel.conditionalStay(
+          t.baseAddress!, age: age, logAge: log(age),
+          conditioning: TrialKernel.conditioning(t.baseAddress!, logAge: log(age)), rng: &rng)
         #expect(abs(exp(logTotal) - (age + r)) <= 1e-9 * (age + r) + 1e-9)
         return r
       }
