@@ -47,63 +47,91 @@ extension TrialKernel {
   ) {
     // A constant copy: calling `stay` on the `inout` self would copy the kernel at every call.
     let kernel = self
-    let count = deals.count
-    let lastDay = max(0, horizon - 1)
+    let open = OpenDeals(
+      trial: trial, deals: deals, repShift: repShift, neverEnding: neverEnding,
+      conditioning: conditioning, dealWins: dealWins, trialKey: trialKey,
+      lastDay: max(0, horizon - 1))
     var next = 0
     var active = 0
     // Stays simulated: one first stay per deal, plus one per lane per pass.
     var laneStays = 0
     while true {
-      // Take new deals until the lanes are full: their first stays.
-      while active < laneCount && next < count {
-        let d = next
-        next &+= 1
-        let deal = deals[d]
-        var rng = SimulationRandom(stream: trialKey, index: d)
-        var t = 0.0
-        let s = kernel.stay(
-          at: Int(deal.stage), t: &t, age: deal.ageDays, logAge: deal.logAge, conditioning: conditioning[d],
-          shift: repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
-          neverEnding: d < neverEnding.count ? neverEnding[d] : 0, rng: &rng)
-        kernel.bookWithoutBranching(
-          trial: trial, won: s == StayEnd.won, t: t < lastDay ? t : lastDay, amount: deal.amount,
-          group: deal.group, dealWins: dealWins + d)
-        lanes[active].rng = rng
-        lanes[active].t = t
-        lanes[active].stage = Int32(truncatingIfNeeded: s)
-        lanes[active].deal = Int32(truncatingIfNeeded: d)
-        lanes[active].stays = 1
-        active &+= s >= 0 ? 1 : 0
-      }
+      kernel.takeDeals(open, lanes: lanes, active: &active, next: &next, laneCount: laneCount)
       if active == 0 { break }
       laneStays &+= active
-      // One fresh stay for every deal in flight.
-      var kept = 0
-      for i in 0..<active {
-        // Field by field, in and out: copying the whole lane through the stack defeats the
-        // processor's store-to-load forwarding.
-        var rng = lanes[i].rng
-        var t = lanes[i].t
-        let d = Int(lanes[i].deal)
-        let stays = lanes[i].stays &+ 1
-        let deal = deals[d]
-        let s = kernel.stay(
-          at: Int(lanes[i].stage), t: &t, age: 0, logAge: 0,
-          shift: repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
-          neverEnding: 0, rng: &rng)
-        kernel.bookWithoutBranching(
-          trial: trial, won: s == StayEnd.won, t: t < lastDay ? t : lastDay, amount: deal.amount,
-          group: deal.group, dealWins: dealWins + d)
-        lanes[kept].rng = rng
-        lanes[kept].t = t
-        lanes[kept].stage = Int32(truncatingIfNeeded: s)
-        lanes[kept].deal = Int32(truncatingIfNeeded: d)
-        lanes[kept].stays = stays
-        kept &+= s >= 0 && stays < Self.maxStaysPerDeal ? 1 : 0
-      }
-      active = kept
+      active = kernel.advanceLanes(open, lanes: lanes, active: active)
     }
-    steps &+= laneStays &+ count
+    steps &+= laneStays &+ deals.count
+  }
+
+  /// What the lane loop's two halves share for one trial.
+  struct OpenDeals {
+    let trial: Int
+    let deals: UnsafeBufferPointer<DealRecord>
+    let repShift: UnsafePointer<Double>
+    let neverEnding: UnsafeBufferPointer<Double>
+    let conditioning: UnsafeBufferPointer<Conditioning>
+    let dealWins: UnsafeMutablePointer<Int32>
+    let trialKey: UInt64
+    /// The last day of the horizon (where non-wins are clamped for the branch-free booking).
+    let lastDay: Double
+  }
+
+  /// Takes deals in order until `laneCount` are in flight: draws each one's first,
+  /// age-conditioned stay, books it if won, and keeps it in a lane if it moved on.
+  /// A function of its own (as is `advanceLanes`), so each stays small enough to inline its stay.
+  @inline(never)
+  func takeDeals(
+    _ o: OpenDeals, lanes: UnsafeMutablePointer<DealLane>, active: inout Int, next: inout Int, laneCount: Int
+  ) {
+    while active < laneCount && next < o.deals.count {
+      let d = next
+      next &+= 1
+      let deal = o.deals[d]
+      var rng = SimulationRandom(stream: o.trialKey, index: d)
+      var t = 0.0
+      let s = stay(
+        at: Int(deal.stage), t: &t, age: deal.ageDays, logAge: deal.logAge, conditioning: o.conditioning[d],
+        shift: o.repShift[Int(deal.rep)] + deal.rampShift, timeScale: deal.timeScale,
+        neverEnding: d < o.neverEnding.count ? o.neverEnding[d] : 0, rng: &rng)
+      bookWithoutBranching(
+        trial: o.trial, won: s == StayEnd.won, t: t < o.lastDay ? t : o.lastDay, amount: deal.amount,
+        group: deal.group, dealWins: o.dealWins + d)
+      lanes[active].rng = rng
+      lanes[active].t = t
+      lanes[active].stage = Int32(truncatingIfNeeded: s)
+      lanes[active].deal = Int32(truncatingIfNeeded: d)
+      lanes[active].stays = 1
+      active &+= s >= 0 ? 1 : 0
+    }
+  }
+
+  /// One fresh stay for every deal in flight; returns how many are still open, packed first.
+  @inline(never)
+  func advanceLanes(_ o: OpenDeals, lanes: UnsafeMutablePointer<DealLane>, active: Int) -> Int {
+    var kept = 0
+    for i in 0..<active {
+      // Field by field, in and out: copying the whole lane through the stack defeats the
+      // processor's store-to-load forwarding.
+      var rng = lanes[i].rng
+      var t = lanes[i].t
+      let d = Int(lanes[i].deal)
+      let stays = lanes[i].stays &+ 1
+      let deal = o.deals[d]
+      let s = freshStayStep(
+        at: Int(lanes[i].stage), t: &t, shift: o.repShift[Int(deal.rep)] + deal.rampShift,
+        timeScale: deal.timeScale, rng: &rng)
+      bookWithoutBranching(
+        trial: o.trial, won: s == StayEnd.won, t: t < o.lastDay ? t : o.lastDay, amount: deal.amount,
+        group: deal.group, dealWins: o.dealWins + d)
+      lanes[kept].rng = rng
+      lanes[kept].t = t
+      lanes[kept].stage = Int32(truncatingIfNeeded: s)
+      lanes[kept].deal = Int32(truncatingIfNeeded: d)
+      lanes[kept].stays = stays
+      kept &+= s >= 0 && stays < Self.maxStaysPerDeal ? 1 : 0
+    }
+    return kept
   }
 
   /// `book` for the lane loop: adds `amount` (or 0 when not `won` or before the first period) to

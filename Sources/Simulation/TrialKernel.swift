@@ -204,6 +204,34 @@ struct TrialKernel {
       if pi > 0 { never = rng.uniform() < pi }
       (remaining, x) = freshStay(row, rng: &rng)
     }
+    return endOfStay(
+      row, start: stayStart, t: &t, remaining: remaining, logLength: x, never: never, shift: shift,
+      timeScale: timeScale, rng: &rng)
+  }
+
+  /// `stay` for a fresh stay (age 0): small enough for the lane loop to inline it whole.
+  @inline(__always)
+  func freshStayStep(
+    at s: Int, t: inout Double, shift: Double, timeScale: Double, rng: inout SimulationRandom
+  ) -> Int {
+    let row = table + s &* stride
+    let stayStart = t
+    let pi = row[StageRow.neverEnding]
+    var never = false
+    if pi > 0 { never = rng.uniform() < pi }
+    let (remaining, x) = freshStay(row, rng: &rng)
+    return endOfStay(
+      row, start: stayStart, t: &t, remaining: remaining, logLength: x, never: never, shift: shift,
+      timeScale: timeScale, rng: &rng)
+  }
+
+  /// The end of a stay of `remaining` days (log of the whole stay's length `logLength`) begun
+  /// at `start`: moves `t` on and draws lost, won or the next stage (see `stay`).
+  @inline(__always)
+  func endOfStay(
+    _ row: UnsafePointer<Double>, start stayStart: Double, t: inout Double, remaining: Double,
+    logLength x: Double, never: Bool, shift: Double, timeScale: Double, rng: inout SimulationRandom
+  ) -> Int {
     t += (stayStart >= leverStart ? remaining * cycleMultiplier : remaining) * timeScale
     let inside = t < horizon
     let eta = row[StageRow.c0] + x * (row[StageRow.c1] + x * row[StageRow.c2]) + shift
@@ -242,7 +270,7 @@ struct TrialKernel {
       neverEnding: firstNeverEnding, rng: &rng)
     var stays = 1
     while s >= 0 && stays < Self.maxStaysPerDeal {
-      s = stay(at: s, t: &t, age: 0, logAge: 0, shift: shift, timeScale: timeScale, neverEnding: 0, rng: &rng)
+      s = freshStayStep(at: s, t: &t, shift: shift, timeScale: timeScale, rng: &rng)
       stays &+= 1
     }
     steps &+= stays
