@@ -16,7 +16,8 @@ import Statistics
 ///   turned into a deal with the conversion rate, after the qualified-to-deal lag;
 /// - outbound deals per active rep ~ Poisson(rate × creation ramp at the rep's tenure that week);
 /// - expansion and renewal deals ~ Poisson(customers × monthly rates × 7/30.4375), customers
-///   thinned by churn ~ Poisson(customers × hazard × 7/30.4375);
+///   thinned by churn ~ Poisson(customers × hazard × 7/30.4375) (rates and hazard: the block's
+///   draws, `ParameterSet`);
 /// - amounts lognormal by segment (drawn by the segment mix) or by deal type, times the model's
 ///   won-to-all ratio (won deals are larger than closed deals on average); deal owners uniform
 ///   among the active lead-handling reps (AEs when there are any); expansion and renewal deals
@@ -59,7 +60,7 @@ struct NewDealContext {
     var outbound: [[Int]]
     /// Lead owners added (hires of the owners' role) or removed (departures), per week.
     var ownerDelta: [Double]
-    /// Outbound deals per week of a hire at full ramp (mean of the active AEs).
+    /// Outbound deals per week of a hire at full ramp (mean of the active AEs' rates in this block).
     var hireOutboundPerWeek: Double
   }
 
@@ -82,7 +83,7 @@ struct NewDealContext {
       adjustments.leadVolumeMultiplier[$0.source] ?? 1
     }
     meanOutboundPerWeek = outbound.isEmpty
-      ? 0 : outbound.reduce(0) { $0 + compiled.reps[$1].outboundPerWeek } / Double(outbound.count)
+      ? 0 : outbound.reduce(0) { $0 + params.repOutboundPerWeek[$1] } / Double(outbound.count)
     if let owners = compiled.model.leadFunnel?.leadOwnersAtAsOf, owners > 0 {
       leadOwners = Double(owners)
     } else {
@@ -91,7 +92,7 @@ struct NewDealContext {
     if adjustments.hires.isEmpty && adjustments.departures.isEmpty {
       staffing = nil
     } else {
-      staffing = Self.staffing(compiled, params.weekCount, adjustments, handlers, outbound)
+      staffing = Self.staffing(compiled, params, adjustments, handlers, outbound)
     }
     hireSkillShift = Self.hireSkillShift(compiled, params, handlers)
   }
@@ -107,16 +108,18 @@ struct NewDealContext {
   }
 
   private static func staffing(
-    _ c: CompiledPipeline, _ weekCount: Int, _ adj: SimulationAdjustments, _ handlers: [Int],
+    _ c: CompiledPipeline, _ p: ParameterSet, _ adj: SimulationAdjustments, _ handlers: [Int],
     _ outbound: [Int]
   ) -> Staffing {
+    let weekCount = p.weekCount
     let fitted = c.model.reps?.reps ?? []
     let origin = c.asOf.advanced(by: 1)
     func offset(_ d: Day) -> Double { Double(max(0, origin.distance(to: d))) }
     // Lead owners are SDRs when the data has active SDRs, else AEs (docs: `hire`).
     let ownerRole = fitted.contains { $0.active && $0.role == "sdr" } ? "sdr" : "ae"
-    let aeRates = fitted.filter { $0.active && $0.role != "sdr" && $0.outboundDealsPerWeek > 0 }
-      .map(\.outboundDealsPerWeek)
+    let aeRates = fitted.indices.filter {
+      fitted[$0].active && fitted[$0].role != "sdr" && fitted[$0].outboundDealsPerWeek > 0
+    }.map { p.repOutboundPerWeek[$0] }
     let hireRate = aeRates.isEmpty ? 0 : aeRates.reduce(0, +) / Double(aeRates.count)
 
     var reps = c.reps
@@ -441,7 +444,8 @@ extension TrialKernel {
           let (r, rampAt) = repState(rep, at: t0, count: c.creationRamp.count, ctx)
           let ramp = c.creationRamp[rampAt]
           var g = SimulationRandom(key: key, outboundTag, w, rep)
-          let n = Sampling.poisson(r.outboundPerWeek * ramp * multiplier, using: &g)
+          let rate = rep < p.repOutboundPerWeek.count ? p.repOutboundPerWeek[rep] : r.outboundPerWeek
+          let n = Sampling.poisson(rate * ramp * multiplier, using: &g)
           for _ in 0..<n {
             let created = t0 + 7 * g.uniform()
             let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &g)
@@ -461,12 +465,12 @@ extension TrialKernel {
       }
 
       // Expansion and renewal deals from customers, who churn.
-      if let a = c.model.accounts, customers > 0 {
+      if c.model.accounts != nil, customers > 0 {
         var weekly = SimulationRandom(key: key, customerTag, w)
-        let expansionRate = max(0, a.expansionDealsPerCustomerMonth)
+        let expansionRate = max(0, p.expansionDealsPerCustomerMonth)
         // Scheduled renewals cover the schedule's span; the flat rate only beyond it.
         let renewalRate = scheduled && t0 < Double(NewDealModel.renewalScheduleSpanDays)
-          ? 0 : max(0, a.renewalDealsPerCustomerMonth)
+          ? 0 : max(0, p.renewalDealsPerCustomerMonth)
         let n = Sampling.poisson(customers * (expansionRate + renewalRate) * weekFraction, using: &weekly)
         let expansionShare = expansionRate + renewalRate > 0 ? expansionRate / (expansionRate + renewalRate) : 1
         for k in 0..<n {
