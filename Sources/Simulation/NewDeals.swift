@@ -368,7 +368,7 @@ extension TrialKernel {
       let hazard = p.monthlyChurnHazard / 30.4375
       for (i, day) in c.renewalOpenDays.enumerated() {
         var g = SimulationRandom(key: key, scheduledTag, i)
-        let keep = c.renewalOpenShare * exp(-hazard * day)
+        let keep = p.renewalOpenShare * exp(-hazard * day)
         if g.uniform() >= keep { continue }
         let (segment, mu, sigma) = segmentDraw(p, origin: renewalOrigin, rng: &g)
         let created = day + g.uniform()

@@ -22,7 +22,9 @@ import Statistics
 /// - churn hazard: Gamma(events, hazard / events), the posterior under a flat prior on the rate;
 /// - the Poisson rates of new-deal creation the same way, Gamma(count, rate / count) from the
 ///   counts behind them (count = rate × exposure): expansion and renewal deals per customer-month
-///   (exposure: the customer-months), each rep's outbound deals per week (`outboundDeals`). A
+///   (exposure: the customer-months), each rep's outbound deals per week (`outboundDeals`); and
+///   the share of customers' anniversaries that open a renewal (the renewal schedule) from
+///   Beta(renewals, anniversaries − renewals), the same flat-prior posterior for a proportion. A
 ///   rate from a dozen deals is ±30% (1 / √count); left out, the new-deal half of the forecast
 ///   had intervals too narrow. Drawn after every other parameter, so adding them left the
 ///   earlier draws of a block unchanged.
@@ -65,6 +67,8 @@ struct ParameterSet {
   var renewalDealsPerCustomerMonth: Double
   /// Outbound deals per week at full ramp, by index into `compiled.reps` (last slot: no rep, 0).
   var repOutboundPerWeek: [Double]
+  /// Share of the scheduled anniversaries that open a renewal (`compiled.renewalOpenShare`).
+  var renewalOpenShare: Double
 
   init(
     compiled c: CompiledPipeline, adjustments: SimulationAdjustments,
@@ -252,6 +256,15 @@ struct ParameterSet {
       guard i < fitted.count else { return c.reps[i].outboundPerWeek }
       return Self.drawPoissonRate(
         c.reps[i].outboundPerWeek, count: fitted[i].outboundDeals.map(Double.init) ?? 0, using: &generator)
+    }
+    renewalOpenShare = c.renewalOpenShare
+    if generator != nil, c.renewalOpenShare > 0, let schedule = model.newDeals?.renewalSchedule,
+      schedule.renewals >= 1, schedule.anniversaries - schedule.renewals >= 1
+    {
+      let x = generator!.gamma(shape: Double(schedule.renewals), z)
+      let y = generator!.gamma(shape: Double(schedule.anniversaries - schedule.renewals), z)
+      let share = x / (x + y)
+      if share.isFinite { renewalOpenShare = min(1, max(0, share)) }
     }
   }
 
