@@ -183,9 +183,9 @@ struct NewDealContext {
 
   /// The owner of a deal created at day `t`, from three uniforms of the deal's own stream.
   ///
-  /// Baseline: the lead-handling rep at `u2`. With staffing levers, a deal from a lead or an
-  /// outbound lead goes to a hire with the hire's equal share of the pool the deal is routed in,
-  /// as leads are routed to the AEs of the lead's team: hires of the baseline rep's team take
+  /// Baseline: the lead-handling rep at `u2`. With staffing levers, a deal from a lead goes to a
+  /// hire with the hire's equal share of the pool the deal is routed in, as leads are routed to
+  /// the AEs of the lead's team: hires of the baseline rep's team take
   /// hires / (present reps of the team + hires) of that team's deals (`u1` below it, the hire at
   /// `u3`), then hires without a team take their share of every deal. Otherwise, and always for
   /// expansions and renewals (`accountDeal`: the customer's owner keeps the account), the
