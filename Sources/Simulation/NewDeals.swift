@@ -16,10 +16,12 @@ import Statistics
 ///   turned into a deal with the conversion rate, after the qualified-to-deal lag;
 /// - outbound deals per active rep ~ Poisson(rate × creation ramp at the rep's tenure that week);
 /// - expansion and renewal deals ~ Poisson(customers × monthly rates × 7/30.4375), customers
-///   thinned by churn ~ Poisson(customers × hazard × 7/30.4375);
+///   thinned by churn ~ Poisson(customers × hazard × 7/30.4375) (rates and hazard: the block's
+///   draws, `ParameterSet`);
 /// - amounts lognormal by segment (drawn by the segment mix) or by deal type, times the model's
 ///   won-to-all ratio (won deals are larger than closed deals on average); deal owners uniform
-///   among the active lead-handling reps (AEs when there are any).
+///   among the active lead-handling reps (AEs when there are any); expansion and renewal deals
+///   stay with that owner under staffing levers (the account owner keeps the account).
 /// Every new deal then walks the pipeline fresh from the first open stage — or, with
 /// `model.newDeals` (docs/MODEL.md §8), from its origin's fitted entry stage, with its origin's
 /// won amounts by segment (no won-to-all factor) and its segment's stay-length factor; renewals
@@ -49,16 +51,28 @@ struct NewDealContext {
     var startOffset: [Double]
     /// Day offset each rep leaves (infinity: stays).
     var leaveOffset: [Double]
+    /// Team of every rep (fitted reps' `team`, hires' lever team); nil: no team, or a hire who
+    /// joins the whole company's pool (a `hire` without a team, or with one no active rep has).
+    var team: [String?]
     /// Per week: existing lead-handling reps still present, and hired deal owners present.
     var presentHandlers: [[Int]]
     var presentHires: [[Int]]
     var outbound: [[Int]]
     /// Lead owners added (hires of the owners' role) or removed (departures), per week.
     var ownerDelta: [Double]
-    /// Outbound deals per week of a hire at full ramp (mean of the active AEs).
+    /// Outbound deals per week of a hire at full ramp (mean of the active AEs' rates in this block).
     var hireOutboundPerWeek: Double
   }
 
+  /// The loss log-odds skill shift of a hire at full ramp: the mean of this block's skill shifts
+  /// of the fully ramped active lead-handling reps (tenure at least the last ramp month), or of
+  /// all active lead-handling reps when none is ramped; 0 without any.
+  ///
+  /// A hire is drawn from the same population as the present team, so the present team's skill
+  /// is the best estimate of theirs. Shift 0 is the company's historical win rate (departed reps
+  /// and renewal-heavy books included), which on the sample world made hires about 1.2 times as
+  /// likely to win as the reps whose deals they take, hiding the cost of their ramp-up.
+  let hireSkillShift: Double
   init(compiled: CompiledPipeline, params: ParameterSet, adjustments: SimulationAdjustments) {
     self.compiled = compiled
     self.params = params
@@ -69,7 +83,7 @@ struct NewDealContext {
       adjustments.leadVolumeMultiplier[$0.source] ?? 1
     }
     meanOutboundPerWeek = outbound.isEmpty
-      ? 0 : outbound.reduce(0) { $0 + compiled.reps[$1].outboundPerWeek } / Double(outbound.count)
+      ? 0 : outbound.reduce(0) { $0 + params.repOutboundPerWeek[$1] } / Double(outbound.count)
     if let owners = compiled.model.leadFunnel?.leadOwnersAtAsOf, owners > 0 {
       leadOwners = Double(owners)
     } else {
@@ -78,26 +92,41 @@ struct NewDealContext {
     if adjustments.hires.isEmpty && adjustments.departures.isEmpty {
       staffing = nil
     } else {
-      staffing = Self.staffing(compiled, params.weekCount, adjustments, handlers, outbound)
+      staffing = Self.staffing(compiled, params, adjustments, handlers, outbound)
     }
+    hireSkillShift = Self.hireSkillShift(compiled, params, handlers)
+  }
+
+  private static func hireSkillShift(_ c: CompiledPipeline, _ p: ParameterSet, _ handlers: [Int]) -> Double {
+    let plateau = c.rampShift.count - 1
+    let shifts = { (reps: [Int]) in reps.filter { $0 < p.repShift.count }.map { p.repShift[$0] } }
+    var skills = shifts(handlers.filter { (c.reps[$0].tenureMonthsAtAsOf ?? -1) >= plateau })
+    if skills.isEmpty { skills = shifts(handlers) }
+    guard !skills.isEmpty else { return 0 }
+    let mean = skills.reduce(0, +) / Double(skills.count)
+    return mean.isFinite ? mean : 0
   }
 
   private static func staffing(
-    _ c: CompiledPipeline, _ weekCount: Int, _ adj: SimulationAdjustments, _ handlers: [Int],
+    _ c: CompiledPipeline, _ p: ParameterSet, _ adj: SimulationAdjustments, _ handlers: [Int],
     _ outbound: [Int]
   ) -> Staffing {
+    let weekCount = p.weekCount
     let fitted = c.model.reps?.reps ?? []
     let origin = c.asOf.advanced(by: 1)
     func offset(_ d: Day) -> Double { Double(max(0, origin.distance(to: d))) }
     // Lead owners are SDRs when the data has active SDRs, else AEs (docs: `hire`).
     let ownerRole = fitted.contains { $0.active && $0.role == "sdr" } ? "sdr" : "ae"
-    let aeRates = fitted.filter { $0.active && $0.role != "sdr" && $0.outboundDealsPerWeek > 0 }
-      .map(\.outboundDealsPerWeek)
+    let aeRates = fitted.indices.filter {
+      fitted[$0].active && fitted[$0].role != "sdr" && fitted[$0].outboundDealsPerWeek > 0
+    }.map { p.repOutboundPerWeek[$0] }
     let hireRate = aeRates.isEmpty ? 0 : aeRates.reduce(0, +) / Double(aeRates.count)
 
     var reps = c.reps
     var start = [Double](repeating: 0, count: reps.count)
     var leave = [Double](repeating: .infinity, count: reps.count)
+    var team: [String?] = reps.indices.map { $0 < fitted.count ? fitted[$0].team : nil }
+    let handlerTeams = Set(handlers.compactMap { team[$0] })
     var capacityChanges: [(Double, Double)] = []
     var dealOwnerHires: [Int] = []
     for h in adj.hires {
@@ -113,6 +142,7 @@ struct NewDealContext {
             outboundPerWeek: hireRate, active: true, handlesLeads: true))
         start.append(t)
         leave.append(.infinity)
+        team.append(h.team.flatMap { handlerTeams.contains($0) ? $0 : nil })
         dealOwnerHires.append(reps.count - 1)
       }
     }
@@ -146,31 +176,42 @@ struct NewDealContext {
       delta.append(capacityChanges.reduce(0) { $0 + ($1.0 <= t0 ? $1.1 : 0) })
     }
     return Staffing(
-      reps: reps, startOffset: start, leaveOffset: leave, presentHandlers: presentHandlers,
+      reps: reps, startOffset: start, leaveOffset: leave, team: team, presentHandlers: presentHandlers,
       presentHires: presentHires, outbound: weeklyOutbound, ownerDelta: delta,
       hireOutboundPerWeek: hireRate)
   }
 
   /// The owner of a deal created at day `t`, from three uniforms of the deal's own stream.
   ///
-  /// Baseline: the lead-handling rep at `u2`. With staffing levers, hires present that week take
-  /// their equal share (`u1` < hires / (present reps + hires), the hire at `u3`); otherwise the
+  /// Baseline: the lead-handling rep at `u2`. With staffing levers, a deal from a lead goes to a
+  /// hire with the hire's equal share of the pool the deal is routed in, as leads are routed to
+  /// the AEs of the lead's team: hires of the baseline rep's team take
+  /// hires / (present reps of the team + hires) of that team's deals (`u1` below it, the hire at
+  /// `u3`), then hires without a team take their share of every deal. Otherwise, and always for
+  /// expansions and renewals (`accountDeal`: the customer's owner keeps the account), the
   /// baseline's rep keeps the deal unless it has left, when a present rep at `u3` takes it. So a
   /// staffing scenario moves only the deals it must move (common random numbers).
-  func owner(at t: Double, _ u1: Double, _ u2: Double, _ u3: Double) -> Int {
+  func owner(at t: Double, _ u1: Double, _ u2: Double, _ u3: Double, accountDeal: Bool = false) -> Int {
     let noRep = compiled.reps.count - 1
     func pick(_ list: [Int], _ u: Double) -> Int { list[min(list.count - 1, Int(u * Double(list.count)))] }
     guard let staff = staffing else { return handlers.isEmpty ? noRep : pick(handlers, u2) }
     let w = min(staff.presentHires.count - 1, max(0, Int(t / 7)))
     let hires = staff.presentHires[w]
     let present = staff.presentHandlers[w]
-    let total = hires.count + present.count
-    if total == 0 { return noRep }
-    if !hires.isEmpty && u1 < Double(hires.count) / Double(total) { return pick(hires, u3) }
-    if !handlers.isEmpty {
-      let r = pick(handlers, u2)
-      if staff.leaveOffset[r] > Double(7 * w) { return r }
+    if hires.count + present.count == 0 { return noRep }
+    let baseline = handlers.isEmpty ? nil : pick(handlers, u2)
+    if !accountDeal && !hires.isEmpty {
+      let team = baseline.flatMap { staff.team[$0] }
+      let teamHires = team == nil ? [] : hires.filter { staff.team[$0] == team }
+      let teamPresent = team == nil ? 0 : present.filter { staff.team[$0] == team }.count
+      let companyHires = hires.filter { staff.team[$0] == nil }
+      let teamShare = teamHires.isEmpty ? 0 : Double(teamHires.count) / Double(teamPresent + teamHires.count)
+      let companyShare = companyHires.isEmpty
+        ? 0 : (1 - teamShare) * Double(companyHires.count) / Double(present.count + companyHires.count)
+      if u1 < teamShare { return pick(teamHires, u3) }
+      if u1 < teamShare + companyShare { return pick(companyHires, u3) }
     }
+    if let r = baseline, staff.leaveOffset[r] > Double(7 * w) { return r }
     return present.isEmpty ? pick(hires, u3) : pick(present, u3)
   }
 }
@@ -208,14 +249,17 @@ extension TrialKernel {
   }
 
   /// Creates one new deal at `created` and walks it through the pipeline.
+  ///
+  /// `isRenewal`: the deal renews a contract, so the deal-size lever leaves its amount alone (it
+  /// acts on what sales sells: new and expansion deals).
   private mutating func launch(
     trial: Int, created: Double, mu: Double, sigma: Double, segment: Int, rep: Int, source: Int32,
-    origin: Int = -1, ctx: NewDealContext, rng: inout SimulationRandom
+    origin: Int = -1, isRenewal: Bool = false, ctx: NewDealContext, rng: inout SimulationRandom
   ) {
     let c = ctx.compiled
     let (r, rampAt) = repState(rep, at: created, count: c.rampShift.count, ctx)
     let ramp = c.rampShift[rampAt]
-    let skill = rep < ctx.params.repShift.count ? ctx.params.repShift[rep] : 0
+    let skill = rep < ctx.params.repShift.count ? ctx.params.repShift[rep] : ctx.hireSkillShift
     let shift = skill + ramp
     var amount: Double
     var stage = 0
@@ -232,7 +276,7 @@ extension TrialKernel {
     } else {
       amount = exp(mu + sigma * rng.normal(z)) * c.wonToAllRatio
     }
-    if created >= leverStart && ctx.adjustments.newDealSizeMultiplier != 1 {
+    if !isRenewal && created >= leverStart && ctx.adjustments.newDealSizeMultiplier != 1 {
       amount *= ctx.adjustments.newDealSizeMultiplier
     }
     if !amount.isFinite { amount = 0 }
@@ -291,11 +335,11 @@ extension TrialKernel {
     let outboundOrigin = byOrigin ? 1 : -1
     let expansionOrigin = byOrigin ? 2 : -1
     let renewalOrigin = byOrigin ? 3 : -1
-    func owner(_ t: Double, _ g: inout SimulationRandom) -> Int {
+    func owner(_ t: Double, _ g: inout SimulationRandom, accountDeal: Bool = false) -> Int {
       let u1 = g.uniform()
       let u2 = g.uniform()
       let u3 = g.uniform()
-      return ctx.owner(at: t, u1, u2, u3)
+      return ctx.owner(at: t, u1, u2, u3, accountDeal: accountDeal)
     }
     // Qualified leads still without a deal at as-of: a deal with the conversion probability
     // given none came in `age` days, c·S(age) / (1 − c + c·S(age)), after the rest of the lag.
@@ -324,13 +368,13 @@ extension TrialKernel {
       let hazard = p.monthlyChurnHazard / 30.4375
       for (i, day) in c.renewalOpenDays.enumerated() {
         var g = SimulationRandom(key: key, scheduledTag, i)
-        let keep = c.renewalOpenShare * exp(-hazard * day)
+        let keep = p.renewalOpenShare * exp(-hazard * day)
         if g.uniform() >= keep { continue }
         let (segment, mu, sigma) = segmentDraw(p, origin: renewalOrigin, rng: &g)
         let created = day + g.uniform()
-        let rep = owner(created, &g)
+        let rep = owner(created, &g, accountDeal: true)
         launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-          source: c.renewalGroup, origin: renewalOrigin, ctx: ctx, rng: &g)
+          source: c.renewalGroup, origin: renewalOrigin, isRenewal: true, ctx: ctx, rng: &g)
       }
     }
     for w in 0..<p.weekCount {
@@ -400,7 +444,8 @@ extension TrialKernel {
           let (r, rampAt) = repState(rep, at: t0, count: c.creationRamp.count, ctx)
           let ramp = c.creationRamp[rampAt]
           var g = SimulationRandom(key: key, outboundTag, w, rep)
-          let n = Sampling.poisson(r.outboundPerWeek * ramp * multiplier, using: &g)
+          let rate = rep < p.repOutboundPerWeek.count ? p.repOutboundPerWeek[rep] : r.outboundPerWeek
+          let n = Sampling.poisson(rate * ramp * multiplier, using: &g)
           for _ in 0..<n {
             let created = t0 + 7 * g.uniform()
             let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &g)
@@ -420,28 +465,29 @@ extension TrialKernel {
       }
 
       // Expansion and renewal deals from customers, who churn.
-      if let a = c.model.accounts, customers > 0 {
+      if c.model.accounts != nil, customers > 0 {
         var weekly = SimulationRandom(key: key, customerTag, w)
-        let expansionRate = max(0, a.expansionDealsPerCustomerMonth)
+        let expansionRate = max(0, p.expansionDealsPerCustomerMonth)
         // Scheduled renewals cover the schedule's span; the flat rate only beyond it.
         let renewalRate = scheduled && t0 < Double(NewDealModel.renewalScheduleSpanDays)
-          ? 0 : max(0, a.renewalDealsPerCustomerMonth)
+          ? 0 : max(0, p.renewalDealsPerCustomerMonth)
         let n = Sampling.poisson(customers * (expansionRate + renewalRate) * weekFraction, using: &weekly)
         let expansionShare = expansionRate + renewalRate > 0 ? expansionRate / (expansionRate + renewalRate) : 1
         for k in 0..<n {
           var g = SimulationRandom(key: key, customerDealTag, w, k)
           let isExpansion = g.uniform() < expansionShare
           let created = t0 + 7 * g.uniform()
-          let rep = owner(created, &g)
+          let rep = owner(created, &g, accountDeal: true)
           if byOrigin {
             let origin = isExpansion ? expansionOrigin : renewalOrigin
             let (segment, mu, sigma) = segmentDraw(p, origin: origin, rng: &g)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-              source: isExpansion ? c.expansionGroup : c.renewalGroup, origin: origin, ctx: ctx, rng: &g)
+              source: isExpansion ? c.expansionGroup : c.renewalGroup, origin: origin, isRenewal: !isExpansion,
+              ctx: ctx, rng: &g)
           } else {
             let (mu, sigma) = isExpansion ? p.expansion : p.renewal
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: -1, rep: rep,
-              source: isExpansion ? c.expansionGroup : c.renewalGroup, ctx: ctx, rng: &g)
+              source: isExpansion ? c.expansionGroup : c.renewalGroup, isRenewal: !isExpansion, ctx: ctx, rng: &g)
           }
         }
         let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &weekly)

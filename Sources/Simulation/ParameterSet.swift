@@ -19,10 +19,18 @@ import Statistics
 ///   into a loss log-odds shift by the change of its win log-odds (first-order, as the fitter
 ///   maps rates to shifts);
 /// - deal-size μ per segment / type: N(μ, σ² / count);
-/// - churn hazard: Gamma(events, hazard / events), the posterior under a flat prior on the rate.
-/// Not drawn (no sampling information in the model): deal conversion rate, expansion and
-/// renewal rates, ramps, σ of the amounts. A covariance that is missing, of the wrong size or
-/// not positive definite (after a small ridge) leaves that parameter at its estimate.
+/// - churn hazard: Gamma(events, hazard / events), the posterior under a flat prior on the rate;
+/// - the Poisson rates of new-deal creation the same way, Gamma(count, rate / count) from the
+///   counts behind them (count = rate × exposure): expansion and renewal deals per customer-month
+///   (exposure: the customer-months), each rep's outbound deals per week (`outboundDeals`); and
+///   the share of customers' anniversaries that open a renewal (the renewal schedule) from
+///   Beta(renewals, anniversaries − renewals), the same flat-prior posterior for a proportion. A
+///   rate from a dozen deals is ±30% (1 / √count); left out, the new-deal half of the forecast
+///   had intervals too narrow. Drawn after every other parameter, so adding them left the
+///   earlier draws of a block unchanged.
+/// Not drawn (no sampling information in the model): deal conversion rate, ramps, σ of the
+/// amounts. A covariance that is missing, of the wrong size or not positive definite (after a
+/// small ridge) leaves that parameter at its estimate; so does a count below 1.
 struct ParameterSet {
   var stageTable: [Double]
   var stride: Int
@@ -58,6 +66,12 @@ struct ParameterSet {
   var originSegment: [[Int]] = []
   // Accounts.
   var monthlyChurnHazard: Double
+  var expansionDealsPerCustomerMonth: Double
+  var renewalDealsPerCustomerMonth: Double
+  /// Outbound deals per week at full ramp, by index into `compiled.reps` (last slot: no rep, 0).
+  var repOutboundPerWeek: [Double]
+  /// Share of the scheduled anniversaries that open a renewal (`compiled.renewalOpenShare`).
+  var renewalOpenShare: Double
 
   init(
     compiled c: CompiledPipeline, adjustments: SimulationAdjustments,
@@ -242,6 +256,41 @@ struct ParameterSet {
       hazard = generator!.gamma(shape: Double(a.churnEvents), z) * hazard / Double(a.churnEvents)
     }
     monthlyChurnHazard = hazard.isFinite ? max(0, hazard) : 0
+
+    // Poisson rates of new-deal creation (after every other draw; see the type's comment).
+    let accounts = model.accounts
+    let customerMonths = accounts?.customerMonths ?? 0
+    expansionDealsPerCustomerMonth = Self.drawPoissonRate(
+      accounts?.expansionDealsPerCustomerMonth ?? 0,
+      count: (accounts?.expansionDealsPerCustomerMonth ?? 0) * customerMonths, using: &generator)
+    renewalDealsPerCustomerMonth = Self.drawPoissonRate(
+      accounts?.renewalDealsPerCustomerMonth ?? 0,
+      count: (accounts?.renewalDealsPerCustomerMonth ?? 0) * customerMonths, using: &generator)
+    repOutboundPerWeek = c.reps.indices.map { i in
+      guard i < fitted.count else { return c.reps[i].outboundPerWeek }
+      return Self.drawPoissonRate(
+        c.reps[i].outboundPerWeek, count: fitted[i].outboundDeals.map(Double.init) ?? 0, using: &generator)
+    }
+    renewalOpenShare = c.renewalOpenShare
+    if generator != nil, c.renewalOpenShare > 0, let schedule = model.newDeals?.renewalSchedule,
+      schedule.renewals >= 1, schedule.anniversaries - schedule.renewals >= 1
+    {
+      let x = generator!.gamma(shape: Double(schedule.renewals), z)
+      let y = generator!.gamma(shape: Double(schedule.anniversaries - schedule.renewals), z)
+      let share = x / (x + y)
+      if share.isFinite { renewalOpenShare = min(1, max(0, share)) }
+    }
+  }
+
+  /// A draw of a Poisson rate estimated as count / exposure from its posterior under a flat prior,
+  /// Gamma(shape count, scale rate / count) (mean: the estimate; relative sd 1 / √count). The
+  /// estimate itself without a generator, or when the count is below 1 (rounded: a count recovered
+  /// as rate × exposure carries rounding error).
+  static func drawPoissonRate(_ rate: Double, count: Double, using generator: inout SimulationRandom?) -> Double {
+    let events = count.isFinite ? count.rounded() : 0
+    guard generator != nil, events >= 1, rate > 0, rate.isFinite else { return rate.isFinite ? max(0, rate) : 0 }
+    let drawn = generator!.gamma(shape: events, ZigguratTables.shared) * rate / events
+    return drawn.isFinite ? max(0, drawn) : rate
   }
 
   /// Linear predictor of the arrival GLM: intercept, trend per year since `reference`, then

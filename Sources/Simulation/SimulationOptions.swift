@@ -77,8 +77,9 @@ public struct SimulationAdjustments: Sendable, Equatable {
   public var contactRateSet: Double?
   /// Added to the contact probability after the multiplier (clamped to [0, 1]).
   public var contactRateAdd: Double
-  /// Multiplies the amounts of deals *created* on or after `startDay` (new deals only; the what-if
-  /// `deal_size` lever). `dealSizeMultiplier` instead scales every win dated from `startDay`.
+  /// Multiplies the amounts of new and expansion deals *created* on or after `startDay` (not open
+  /// deals, not renewals, which renew a contract's amount; the what-if `deal_size` lever).
+  /// `dealSizeMultiplier` instead scales every win dated from `startDay`.
   public var newDealSizeMultiplier: Double
   /// Reps joining on given days, with ramp-up (see `StaffChange`).
   public var hires: [StaffChange]
@@ -115,10 +116,12 @@ public struct SimulationAdjustments: Sendable, Equatable {
 /// Reps joining or leaving on a day (what-if staffing levers).
 ///
 /// A hire of role `ae` (or any role when the model has no active SDRs) becomes a deal owner from
-/// `day`: an equal share of the deals from leads, plus outbound deals at the active AEs' mean
-/// full-ramp rate × the fitted creation ramp at its tenure, drawn from its own (week, rep) random
-/// streams (so the other draws stay common); its deals' loss log-odds get the fitted win-rate
-/// ramp shift at the tenure when the deal is created, and average skill (shift 0). A hire of the
+/// `day`: an equal share of the deals from leads (of its team's deals when `team` names a team of
+/// active reps, else of all), no expansions or renewals (the account owner keeps them), plus
+/// outbound deals at the active AEs' mean full-ramp rate × the fitted creation ramp at its
+/// tenure, drawn from its own (week, rep) random streams (so the other draws stay common); its
+/// deals' loss log-odds get the fitted win-rate ramp shift at the tenure when the deal is
+/// created, plus the mean skill shift of the fully ramped active AEs. A hire of the
 /// lead owners' role (`sdr` when the model has active SDRs, else `ae`) adds a lead owner: the
 /// load that caps contact is arrivals / (lead owners at as-of + hired − left).
 /// A departure removes `count` active reps of `team` and `role` (or the listed `repIDs`) from

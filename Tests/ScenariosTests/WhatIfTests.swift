@@ -29,12 +29,43 @@ import Testing
     #expect(try encodeJSON(forecast) == encodeJSON(r.baseline))
   }
 
+  /// New and expansion deals ×1.10 exactly (common random numbers); renewals keep their amounts.
   @Test func dealSizeRaisesNewDealBookingsByTenPercent() throws {
-    let (r, s) = try Self.run([.dealSize(.scale(1.10))])
+    let f = try #require(WorldFixture.fitted)
+    var options = Self.options()
+    options.groupBy = .source
+    let scenario = Scenario(name: "test", starts: WorldFixture.starts, changes: [.dealSize(.scale(1.10))])
+    let r = try WhatIf.run(model: f.model, folder: f.folder, scenarios: [scenario], options: options)
+    let s = r.scenarios[0]
     for (b, p) in zip(r.baseline.periods, s.forecast.periods) {
-      #expect(p.fromNewDeals.mean.isApproximatelyEqual(to: 1.10 * b.fromNewDeals.mean, relativeTolerance: 1e-9))
       #expect(p.fromOpenPipeline == b.fromOpenPipeline)
     }
+    let scenarioGroups = try #require(s.forecast.groups)
+    let baselineGroups = try #require(r.baseline.groups)
+    #expect(baselineGroups.contains { $0.group == "renewal" })
+    for (b, g) in zip(baselineGroups, scenarioGroups) {
+      for (bp, gp) in zip(b.periods, g.periods) {
+        let factor = b.group == "renewal" ? 1 : 1.10
+        #expect(gp.fromNewDeals.mean.isApproximatelyEqual(to: factor * bp.fromNewDeals.mean, relativeTolerance: 1e-9), "\(b.group)")
+      }
+    }
+  }
+
+  /// Customers keep their account owner: an AE hire moves no expansion or renewal deal, so those
+  /// bookings are trial for trial those of the baseline (common random numbers).
+  @Test func hiresTakeNoCustomerDeals() throws {
+    let f = try #require(WorldFixture.fitted)
+    var options = Self.options(trials: 200)
+    options.groupBy = .source
+    let scenario = Scenario(
+      name: "test", starts: WorldFixture.starts, changes: [.hire(count: 3, role: "ae", team: "East", on: nil)])
+    let r = try WhatIf.run(model: f.model, folder: f.folder, scenarios: [scenario], options: options)
+    let scenarioGroups = try #require(r.scenarios[0].forecast.groups)
+    let baselineGroups = try #require(r.baseline.groups)
+    for (b, g) in zip(baselineGroups, scenarioGroups) where ["expansion", "renewal"].contains(b.group) {
+      #expect(b == g, "\(b.group)")
+    }
+    #expect(r.scenarios[0].differenceTotal.mean != 0)
   }
 
   /// (changes from worst to best; the bookings must rise along the list).

@@ -170,7 +170,8 @@ enum RepFitting {
           id: ids[k], team: rep?.team, role: rep?.role?.rawValue, hiredOn: rep?.hiredOn?.day,
           tenureMonths: tenure, active: rep?.leftOn == nil, outboundDealsPerWeek: rate.isFinite ? rate : 0,
           closedDeals: closed[k], wonDeals: won[k], pooledWinRate: pooled,
-          winRateMultiplier: multiplier.isFinite ? multiplier : 1, lossLogOddsShift: shift.isFinite ? shift : 0))
+          winRateMultiplier: multiplier.isFinite ? multiplier : 1, lossLogOddsShift: shift.isFinite ? shift : 0,
+          outboundDeals: Int(outbound[k])))
     }
     reps.sort { $0.id < $1.id }
     return (

@@ -129,6 +129,10 @@ public struct RepModel: Codable, Sendable {
     /// The shift of every stage's loss log-odds that turns the company's eventual win rate into
     /// this rep's pooled one (negative: loses less). This is how the simulation applies skill.
     public var lossLogOddsShift: Double
+    /// The outbound deals `outboundDealsPerWeek` counts (its exposure is count / rate): the
+    /// simulation draws the rate from its Gamma(count, rate / count) posterior. Nil in model files
+    /// written before it was stored (the rate is then not drawn).
+    public var outboundDeals: Int? = nil
 
     enum CodingKeys: String, CodingKey {
       case id, team, role, active
@@ -136,6 +140,7 @@ public struct RepModel: Codable, Sendable {
       case outboundDealsPerWeek = "outbound_deals_per_week", closedDeals = "closed_deals"
       case wonDeals = "won_deals", pooledWinRate = "pooled_win_rate"
       case winRateMultiplier = "win_rate_multiplier", lossLogOddsShift = "loss_log_odds_shift"
+      case outboundDeals = "outbound_deals"
     }
   }
 
