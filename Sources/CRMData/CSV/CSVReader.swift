@@ -34,6 +34,20 @@ public struct CSVRecord {
   @inline(__always)
   public func isEmpty(_ i: Int) -> Bool { spans[i].start == spans[i].end }
 
+  /// True when field `i` holds doubled quotes, so its raw bytes differ from its text.
+  @inline(__always)
+  func isEscaped(_ i: Int) -> Bool { spans[i].isEscaped }
+
+  /// True when the text of field `i` is `text`, compared byte by byte without building a
+  /// `String`.
+  func hasText(_ i: Int, equalTo text: String) -> Bool {
+    let b = bytes(i)
+    guard !isEscaped(i), b.count == text.utf8.count else { return false }
+    return text.utf8.withContiguousStorageIfAvailable { t in
+      t.elementsEqual(b)
+    } ?? text.utf8.elementsEqual(b)
+  }
+
   /// Field `i` as text, with doubled quotes undone.
   public func string(_ i: Int) -> String {
     let s = spans[i]
