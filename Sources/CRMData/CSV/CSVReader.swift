@@ -34,6 +34,14 @@ public struct CSVRecord {
   @inline(__always)
   public func isEmpty(_ i: Int) -> Bool { spans[i].start == spans[i].end }
 
+  /// A record of no fields, for a reader that has not been given one yet (its pointers are
+  /// never read: there is no field to read).
+  static var none: CSVRecord {
+    CSVRecord(
+      line: 0, count: 0, base: UnsafePointer(bitPattern: 1)!,
+      spans: UnsafePointer(bitPattern: MemoryLayout<FieldSpan>.alignment)!)
+  }
+
   /// True when field `i` holds doubled quotes, so its raw bytes differ from its text.
   @inline(__always)
   func isEscaped(_ i: Int) -> Bool { spans[i].isEscaped }

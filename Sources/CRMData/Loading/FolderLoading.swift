@@ -221,7 +221,8 @@ struct FolderLoading {
       let expected = c["expected_close_on"]
       let owner = c["owner_id"]
       let category = c["forecast_category"]
-      let lookup = stagesFromFile ? stageNames : nil
+      let checkStages = stagesFromFile
+      let lookup = stageNames
       let dealIDs = deals.rows.map(\.id)
       let decoded: DecodedFile<DealHistoryRow> = decode(reader) { r in
         let dealID: String
@@ -251,7 +252,7 @@ struct FolderLoading {
         }
         let changedOn = r.requiredMoment(changed)
         var stageName: String
-        if let lookup, !r.record.isEmpty(stage.index) {
+        if checkStages, !r.record.isEmpty(stage.index) {
           if let canonical = lookup.canonicalName(r.record, stage.index) {
             stageName = canonical
           } else {

@@ -42,27 +42,22 @@ func decodeRows<Row: Sendable>(
     var lines: [Int32] = []
     var references: [Int32] = []
     var failedKeys: [String] = []
-    var reader: RowReader?
-    let texts = TextInterner()
+    var reader = RowReader(file: csv.file, texts: TextInterner())
     // Rows are rarely shorter than 4 bytes per column; reserving for that (address space only,
     // pages are touched as rows arrive) avoids growing, which would copy every row again.
     let estimate = (chunk.end - chunk.start) / max(1, csv.columns.count * 4) + 16
     rows.reserveCapacity(estimate)
     lines.reserveCapacity(estimate)
     csv.forEachRecord(in: chunk, sink: &sink) { record in
-      if reader == nil {
-        reader = RowReader(record: record, file: csv.file, texts: texts)
-      } else {
-        reader!.next(record)
-      }
-      let value = decode(&reader!)
-      if reader!.failed {
-        if problems.count < maxErrors { problems.append(contentsOf: reader!.problems) }
+      reader.next(record)
+      let value = decode(&reader)
+      if reader.failed {
+        if problems.count < maxErrors { problems.append(contentsOf: reader.problems) }
         if let keyColumn, !record.isEmpty(keyColumn) { failedKeys.append(record.string(keyColumn)) }
-      } else if let value {
+      } else if let value = consume value {
         rows.append(value)
         lines.append(Int32(truncatingIfNeeded: record.line))
-        if let reference = reader!.reference { references.append(reference) }
+        if let reference = reader.reference { references.append(reference) }
       }
     }
     // Structural errors and value errors interleave by line.

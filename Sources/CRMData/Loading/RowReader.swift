@@ -51,8 +51,9 @@ struct RowReader {
   /// Shared texts of repeated values, one per chunk (see `repeatedText(_:)`).
   let texts: TextInterner
 
-  init(record: CSVRecord, file: String, texts: TextInterner) {
-    self.record = record
+  /// A reader for the rows of `file`; it reads nothing until `next(_:)` gives it a record.
+  init(file: String, texts: TextInterner) {
+    self.record = .none
     self.file = file
     self.texts = texts
   }

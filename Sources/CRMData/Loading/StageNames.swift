@@ -4,7 +4,9 @@
 /// and resolves to the name as stages.csv writes it. With the few stages a pipeline has (up to
 /// `scanLimit`), the names are compared byte by byte against the field, with no `String` built
 /// and nothing hashed per row; more stages are looked up by hashing.
-struct StageNames: Sendable {
+///
+/// A class, so the row decoders share it without copying (and retaining) its tables per row.
+final class StageNames: Sendable {
   static let scanLimit = 32
   private let exact: [(bytes: [UInt8], name: String)]
   private let exactByName: [String: String]
