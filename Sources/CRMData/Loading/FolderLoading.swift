@@ -251,7 +251,7 @@ struct FolderLoading {
             fix: "history rows must belong to a deal in deals.csv")
         }
         let changedOn = r.requiredMoment(changed)
-        var stageName: String
+        let stageName: String
         if checkStages, !r.record.isEmpty(stage.index) {
           if let canonical = lookup.canonicalName(r.record, stage.index) {
             stageName = canonical

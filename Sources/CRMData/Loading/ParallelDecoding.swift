@@ -35,7 +35,7 @@ func decodeRows<Row: Sendable>(
   _ csv: CSVReader, maxErrors: Int, threads: Int, keyColumn: Int? = nil,
   _ decode: @escaping @Sendable (inout RowReader) -> Row?
 ) -> DecodedFile<Row> {
-  @Sendable func run(_ chunk: CSVChunk) -> DecodedFile<Row> {
+  @Sendable func run(_ chunk: CSVChunk, reservingFor reserved: Int) -> DecodedFile<Row> {
     var sink = DiagnosticSink(maxErrors: maxErrors)
     var problems: [Diagnostic] = []
     var rows: [Row] = []
@@ -44,8 +44,9 @@ func decodeRows<Row: Sendable>(
     var failedKeys: [String] = []
     var reader = RowReader(file: csv.file, texts: TextInterner())
     // Rows are rarely shorter than 4 bytes per column; reserving for that (address space only,
-    // pages are touched as rows arrive) avoids growing, which would copy every row again.
-    let estimate = (chunk.end - chunk.start) / max(1, csv.columns.count * 4) + 16
+    // pages are touched as rows arrive) avoids growing, which would copy every row again. The
+    // first chunk reserves for the whole file, so the others are appended to it in place.
+    let estimate = reserved / max(1, csv.columns.count * 4) + 16
     rows.reserveCapacity(estimate)
     lines.reserveCapacity(estimate)
     csv.forEachRecord(in: chunk, sink: &sink) { record in
@@ -71,14 +72,16 @@ func decodeRows<Row: Sendable>(
   }
   let chunks = csv.chunks(threads)
   let whole = CSVChunk(start: csv.bodyStart, end: csv.bytes.count, line: csv.bodyLine)
-  if chunks.count == 1 { return run(whole) }
+  let body = csv.bytes.count - csv.bodyStart
+  if chunks.count == 1 { return run(whole, reservingFor: body) }
   let slots = ChunkSlots<Row>(count: chunks.count)
   DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
-    slots.slots[k] = run(chunks[k])
+    let chunk = chunks[k]
+    slots.slots[k] = run(chunk, reservingFor: k == 0 ? body : chunk.end - chunk.start)
   }
   // Taken out of the slots, so each array has a single owner and grows by moving its rows.
   var parts = (0..<chunks.count).map { slots.slots[$0].take()! }
-  if parts.contains(where: { !$0.sink.errors.isEmpty }) { return run(whole) }
+  if parts.contains(where: { !$0.sink.errors.isEmpty }) { return run(whole, reservingFor: body) }
   var result = parts[0]
   parts[0] = DecodedFile(sink: result.sink)
   let total = parts.reduce(result.rows.count) { $0 + $1.rows.count }
