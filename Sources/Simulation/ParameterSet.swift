@@ -211,7 +211,10 @@ struct ParameterSet {
 
     // Amounts.
     let size = model.dealSize
+    // A group fitted on no positive amount (count 0, also in model files written before this
+    // rule) books its deals at 0: log amount −∞, so exp(mu + sigma·z) is exactly 0.
     func drawMu(_ g: DealSizeModel.Group) -> Double {
+      guard g.count > 0 else { return -.infinity }
       guard generator != nil, g.count > 1, g.sigma > 0 else { return g.mu }
       return g.mu + g.sigma / Double(g.count).squareRoot() * generator!.normal(z)
     }

@@ -102,4 +102,49 @@ struct NumericalSafetyTests {
     let run = try fitAndForecast(folder, trials: 400)
     for p in run.forecast.periods { #expect(p.bookings.p5 >= 0 && p.bookings.mean.isFinite) }
   }
+
+  /// With no positive amount anywhere, deals yet to be created book 0 (not exp(0) = 1 each),
+  /// the model says so, and its file round-trips; a model file written before the rule (median
+  /// and mean 1 over 0 deals) forecasts 0 as well.
+  @Test func allAmountsZeroBooksNothingFromNewDeals() throws {
+    let url = BrokenFixture.root.appendingPathComponent("num-zero-amounts")
+    let folder = try CRMFolderLoader.load(at: url, options: LoadOptions(threads: 1)).folder
+    let run = try fitAndForecast(folder, trials: 400)
+    let size = run.model.dealSize
+    #expect(size.overall.count == 0)
+    #expect(size.overall.medianAmount == 0 && size.overall.meanAmount == 0)
+    #expect(
+      run.model.notes.contains {
+        $0 == "deal size: no deal has a positive amount; deals yet to be created are booked at 0"
+      }, "\(run.model.notes)")
+    for p in run.forecast.periods {
+      #expect(p.bookings.mean == 0 && p.bookings.p90 == 0, "\(p.period): \(p.bookings)")
+    }
+
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zero-\(UUID())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("model.json")
+    try run.model.save(to: file)
+    let reloaded = try FittedPipeline.load(from: file)
+    #expect(reloaded.dealSize.overall == size.overall)
+    #expect(reloaded.notes == run.model.notes)
+
+    // What older fits wrote: exp(0) = 1 as median and mean, with or without per-origin amounts.
+    var old = run.model
+    old.dealSize.overall.medianAmount = 1
+    old.dealSize.overall.meanAmount = 1
+    for newDeals in [old.newDeals, nil] {
+      old.newDeals = newDeals
+      try old.save(to: file)
+      let older = try FittedPipeline.load(from: file)
+      let first = folder.calendar.period(.quarter, containing: folder.asOf)
+      let forecast = try Forecasting.forecast(
+        model: older, folder: folder,
+        options: SimulationOptions(periods: [first, first.next], trials: 400, seed: 1, threads: 2))
+      for p in forecast.periods {
+        #expect(p.bookings.mean == 0 && p.bookings.p90 == 0, "\(p.period): \(p.bookings)")
+      }
+    }
+  }
 }

@@ -34,6 +34,28 @@ public struct CSVRecord {
   @inline(__always)
   public func isEmpty(_ i: Int) -> Bool { spans[i].start == spans[i].end }
 
+  /// A record of no fields, for a reader that has not been given one yet (its pointers are
+  /// never read: there is no field to read).
+  static var none: CSVRecord {
+    CSVRecord(
+      line: 0, count: 0, base: UnsafePointer(bitPattern: 1)!,
+      spans: UnsafePointer(bitPattern: MemoryLayout<FieldSpan>.alignment)!)
+  }
+
+  /// True when field `i` holds doubled quotes, so its raw bytes differ from its text.
+  @inline(__always)
+  func isEscaped(_ i: Int) -> Bool { spans[i].isEscaped }
+
+  /// True when the text of field `i` is `text`, compared byte by byte without building a
+  /// `String`.
+  func hasText(_ i: Int, equalTo text: String) -> Bool {
+    let b = bytes(i)
+    guard !isEscaped(i), b.count == text.utf8.count else { return false }
+    return text.utf8.withContiguousStorageIfAvailable { t in
+      t.elementsEqual(b)
+    } ?? text.utf8.elementsEqual(b)
+  }
+
   /// Field `i` as text, with doubled quotes undone.
   public func string(_ i: Int) -> String {
     let s = spans[i]

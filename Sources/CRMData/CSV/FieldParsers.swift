@@ -6,7 +6,10 @@ public enum FieldParser {
   /// A contract date or date-time (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`).
   @inline(__always)
   public static func moment(_ b: UnsafeBufferPointer<UInt8>) -> Moment? {
-    Moment.parse(b)
+    if b.count == 10, let p = b.baseAddress {
+      return Day.parse(tenBytesAt: p).map { Moment($0) }
+    }
+    return Moment.parse(b)
   }
 
   /// A non-negative decimal amount written with `.` as separator: `12`, `12.50`, `.5`, `-0`.

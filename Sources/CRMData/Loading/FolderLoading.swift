@@ -36,12 +36,6 @@ struct WarningLog {
   }
 }
 
-/// A deal_history row with the index of its deal in `deals`.
-struct HistoryEntry: Sendable {
-  var row: DealHistoryRow
-  var deal: Int32
-}
-
 /// One load of a folder: decodes every file, cross-checks, and builds the `CRMFolder`.
 struct FolderLoading {
   /// The bytes of the files not read yet; each is released once decoded.
@@ -138,7 +132,7 @@ struct FolderLoading {
       deals = decode(reader, key: id) { r in
         let dealID = r.requiredText(id)
         let createdOn = r.requiredMoment(created)
-        let ownerID = r.requiredText(owner)
+        let ownerID = r.requiredRepeatedText(owner)
         let value = r.amount(amount, required: true) ?? 0
         let st = r.enumValue(status, DealStatus.self, fallback: nil)
         if r.record.isEmpty(status.index) {
@@ -169,7 +163,8 @@ struct FolderLoading {
         return Deal(
           id: dealID, createdOn: createdOn, ownerID: ownerID, amount: value, status: st,
           closedOn: closedOn, expectedCloseOn: expectedOn, accountID: r.text(account),
-          source: r.text(source), segment: r.text(segment), type: dealType, leadID: r.text(lead),
+          source: r.repeatedText(source), segment: r.repeatedText(segment), type: dealType,
+          leadID: r.text(lead),
           forecastCategory: forecast)
       }
     }
@@ -180,7 +175,7 @@ struct FolderLoading {
     // stages.csv
     var stages: [StageDefinition] = []
     var stagesFromFile = false
-    var stageLookup: [String: String] = [:]
+    var stageNames = StageNames(stages: [])
     if let (reader, c) = open(
       "stages.csv", required: ["stage", "order"], optional: ["kind", "probability"])
     {
@@ -206,10 +201,7 @@ struct FolderLoading {
         decoded.rows.map(\.name), lines: decoded.lines, file: "stages.csv", field: name,
         ignoringCase: true)
       stages = decoded.rows
-      for s in stages {
-        if stageLookup[s.name] == nil { stageLookup[s.name] = s.name }
-        if stageLookup[s.name.lowercased()] == nil { stageLookup[s.name.lowercased()] = s.name }
-      }
+      stageNames = StageNames(stages: stages)
     }
 
     // deal_history.csv
@@ -229,24 +221,29 @@ struct FolderLoading {
       let expected = c["expected_close_on"]
       let owner = c["owner_id"]
       let category = c["forecast_category"]
-      let lookup = stagesFromFile ? stageLookup : nil
+      let checkStages = stagesFromFile
+      let lookup = stageNames
       let dealIDs = deals.rows.map(\.id)
-      let decoded: DecodedFile<HistoryEntry> = decode(reader) { r in
-        let dealID = r.requiredText(id)
+      let decoded: DecodedFile<DealHistoryRow> = decode(reader) { r in
+        let dealID: String
         let deal: Int32?
         // Exports usually list history deal by deal, often in deals.csv order: try the same deal
-        // as the previous row, then the next deal, before hashing. (With duplicate deal ids the
-        // load fails anyway, so the guess cannot pick the wrong one of a valid folder.)
-        if let m = r.memo, m.key == dealID {
+        // as the previous row, then the next deal, before hashing; both compare the field's bytes
+        // and reuse deals.csv's string. (With duplicate deal ids the load fails anyway, so the
+        // guess cannot pick the wrong one of a valid folder.)
+        if let m = r.memo, r.record.hasText(id.index, equalTo: m.key) {
+          dealID = m.key
           deal = m.value
         } else if let m = r.memo, Int(m.value) + 1 < dealIDs.count,
-          dealIDs[Int(m.value) + 1] == dealID
+          r.record.hasText(id.index, equalTo: dealIDs[Int(m.value) + 1])
         {
+          dealID = dealIDs[Int(m.value) + 1]
           deal = m.value + 1
           r.memo = (dealID, m.value + 1)
         } else {
+          dealID = r.requiredText(id)
           deal = dealIndex.index(of: dealID)
-          if let deal { r.memo = (dealID, deal) }
+          if let deal { r.memo = (dealIDs[Int(deal)], deal) }
         }
         if deal == nil, !dealID.isEmpty, !invalidDeals.contains(dealID) {
           r.error(
@@ -254,25 +251,31 @@ struct FolderLoading {
             fix: "history rows must belong to a deal in deals.csv")
         }
         let changedOn = r.requiredMoment(changed)
-        var stageName = r.requiredText(stage)
-        if let lookup, !stageName.isEmpty {
-          if let canonical = lookup[stageName] ?? lookup[stageName.lowercased()] {
+        let stageName: String
+        if checkStages, !r.record.isEmpty(stage.index) {
+          if let canonical = lookup.canonicalName(r.record, stage.index) {
             stageName = canonical
           } else {
+            stageName = r.requiredText(stage)
             r.error(
               stage, "stage '\(stageName)' is not in stages.csv",
               fix: "add it to stages.csv or correct the name")
           }
+        } else {
+          stageName = r.requiredRepeatedText(stage)
         }
         let row = DealHistoryRow(
           dealID: dealID, changedOn: changedOn, stage: stageName,
           amount: r.amount(amount, required: false), expectedCloseOn: r.moment(expected),
-          ownerID: r.text(owner),
+          ownerID: r.repeatedText(owner),
           forecastCategory: r.enumValue(category, ForecastCategory.self, fallback: nil))
         guard let deal else { return nil }
-        return HistoryEntry(row: row, deal: deal)
+        r.reference = deal
+        return row
       }
-      let sorted = Self.sortHistory(decoded.rows, lines: decoded.lines, dealCount: deals.rows.count)
+      let sorted = Self.sortHistory(
+        decoded.rows, deals: decoded.references, lines: decoded.lines,
+        dealCount: deals.rows.count)
       history = sorted.rows
       historyLines = sorted.lines
       ranges = sorted.ranges
@@ -296,7 +299,7 @@ struct FolderLoading {
       let left = c["left_on"]
       reps = decode(reader) { r in
         let rep = Rep(
-          id: r.requiredText(id), name: r.text(name), team: r.text(team),
+          id: r.requiredText(id), name: r.text(name), team: r.repeatedText(team),
           role: r.enumValue(role, RepRole.self, fallback: nil), hiredOn: r.moment(hired),
           leftOn: r.moment(left))
         if let h = rep.hiredOn, let l = rep.leftOn, l.day < h.day {
@@ -326,8 +329,8 @@ struct FolderLoading {
       leads = decode(reader) { r in
         Lead(
           id: r.requiredText(id), createdOn: r.requiredMoment(created),
-          source: r.requiredText(source),
-          ownerID: r.text(owner), firstContactOn: r.moment(contact),
+          source: r.requiredRepeatedText(source),
+          ownerID: r.repeatedText(owner), firstContactOn: r.moment(contact),
           qualifiedOn: r.moment(qualified),
           disqualifiedOn: r.moment(disqualified), dealID: r.text(deal))
       }
@@ -354,7 +357,7 @@ struct FolderLoading {
       activities = decode(reader) { r in
         let activityID = r.requiredText(id)
         let at = r.requiredMoment(occurred)
-        let ownerID = r.requiredText(owner)
+        let ownerID = r.requiredRepeatedText(owner)
         if r.record.isEmpty(kind.index) {
           r.error(kind, "kind is empty", fix: "every row needs a kind")
         }
@@ -383,7 +386,7 @@ struct FolderLoading {
       let churned = c["churned_on"]
       accounts = decode(reader) { r in
         Account(
-          id: r.requiredText(id), name: r.text(name), segment: r.text(segment),
+          id: r.requiredText(id), name: r.text(name), segment: r.repeatedText(segment),
           becameCustomerOn: r.moment(became), churnedOn: r.moment(churned))
       }
       _ = checkUnique(
@@ -399,7 +402,7 @@ struct FolderLoading {
       let period = c["period"]!
       let amount = c["amount"]!
       quotas = decode(reader) { r in
-        let o = r.requiredText(owner)
+        let o = r.requiredRepeatedText(owner)
         let p = r.period(period, calendar: calendar)
         let a = r.amount(amount, required: true)
         guard let p, let a else { return nil }
@@ -474,34 +477,46 @@ struct FolderLoading {
   }
 
   /// Groups history rows by deal (in `deals` order) and sorts each deal's rows by `changedOn`,
-  /// stably (rows with the same time keep file order).
+  /// stably (rows with the same time keep file order); `deals[i]` is row i's deal.
+  ///
+  /// Exports usually list history already grouped in deals.csv order and sorted by time: then
+  /// the rows are returned as they are, without a copy.
   /// - Complexity: O(n) plus the per-deal sorts (usually already in order).
   static func sortHistory(
-    _ entries: [HistoryEntry], lines: [Int32], dealCount: Int
+    _ rows: [DealHistoryRow], deals: [Int32], lines: [Int32], dealCount: Int
   ) -> (rows: [DealHistoryRow], lines: [Int32], ranges: [Range<Int>]) {
     var counts = [Int](repeating: 0, count: dealCount + 1)
-    for e in entries { counts[Int(e.deal) + 1] += 1 }
+    var inOrder = true
+    for i in deals.indices {
+      counts[Int(deals[i]) + 1] += 1
+      if i > 0, inOrder {
+        inOrder =
+          deals[i - 1] < deals[i]
+          || (deals[i - 1] == deals[i] && rows[i - 1].changedOn <= rows[i].changedOn)
+      }
+    }
     for i in 0..<dealCount { counts[i + 1] += counts[i] }
     let ranges = (0..<dealCount).map { counts[$0]..<counts[$0 + 1] }
+    if inOrder { return (rows, lines, ranges) }
     var next = counts
-    var order = [Int](repeating: 0, count: entries.count)
-    for (i, e) in entries.enumerated() {
-      order[next[Int(e.deal)]] = i
-      next[Int(e.deal)] += 1
+    var order = [Int](repeating: 0, count: rows.count)
+    for (i, deal) in deals.enumerated() {
+      order[next[Int(deal)]] = i
+      next[Int(deal)] += 1
     }
     for r in ranges where r.count > 1 {
       // Insertion sort: stable, and linear on rows already in order.
       for i in (r.lowerBound + 1)..<r.upperBound {
         let item = order[i]
         var j = i
-        while j > r.lowerBound, entries[order[j - 1]].row.changedOn > entries[item].row.changedOn {
+        while j > r.lowerBound, rows[order[j - 1]].changedOn > rows[item].changedOn {
           order[j] = order[j - 1]
           j -= 1
         }
         order[j] = item
       }
     }
-    return (order.map { entries[$0].row }, order.map { lines[$0] }, ranges)
+    return (order.map { rows[$0] }, order.map { lines[$0] }, ranges)
   }
 
   /// The latest UTC day on which a deal was created or closed, a history row changed, a lead

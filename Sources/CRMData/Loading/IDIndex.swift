@@ -1,8 +1,7 @@
 /// Position of each distinct id in an array of ids: a fast replacement for `[String: Int32]`.
 ///
 /// Open addressing with linear probing over a power-of-two table of `Int32` slots (load <= 0.5),
-/// hashing the id's UTF-8 bytes with a 64-bit multiply-mix (not SipHash: ids come from the user's
-/// own file, so hash flooding is not a concern, and this is several times cheaper per lookup).
+/// hashing the id's UTF-8 bytes with `hashUTF8(_:)`.
 /// Ids compare by their UTF-8 bytes (no Unicode normalization), as in the CSV.
 struct IDIndex: Sendable {
   private let ids: [String]
@@ -49,25 +48,6 @@ struct IDIndex: Sendable {
 
   @inline(__always)
   static func hash(_ id: inout String) -> Int {
-    id.withUTF8 { b -> Int in
-      var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
-      var i = 0
-      while i + 8 <= b.count {
-        let w = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
-        h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 29
-        i += 8
-      }
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < b.count {
-        tail |= UInt64(b[i]) << shift
-        shift += 8
-        i += 1
-      }
-      h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-      h ^= h >> 31
-      return Int(truncatingIfNeeded: h)
-    }
+    id.withUTF8 { hashUTF8($0) }
   }
 }

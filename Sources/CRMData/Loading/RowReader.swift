@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A column of a file, resolved from the header: its 0-based index and its contract name.
 struct Field: Sendable {
   let index: Int
@@ -38,16 +36,34 @@ struct FileColumns: Sendable {
 ///
 /// Required readers return a placeholder after reporting a problem; the caller drops the row when
 /// `failed` is true, so one bad row reports all its bad fields at once.
+///
+/// One reader serves all the rows of a chunk (`next(_:)`), so what it carries across rows (the
+/// memo, the interner) is neither copied nor retained per row.
 struct RowReader {
-  let record: CSVRecord
+  private(set) var record: CSVRecord
   let file: String
   var problems: [Diagnostic] = []
   /// A one-entry cache kept across the rows of a chunk (rows of one deal are usually adjacent).
   var memo: (key: String, value: Int32)?
+  /// The index of the row of another file this row belongs to (a history row's deal), kept in
+  /// `DecodedFile.references` when the row is kept.
+  var reference: Int32?
+  /// Shared texts of repeated values, one per chunk (see `repeatedText(_:)`).
+  let texts: TextInterner
 
-  init(record: CSVRecord, file: String) {
-    self.record = record
+  /// A reader for the rows of `file`; it reads nothing until `next(_:)` gives it a record.
+  init(file: String, texts: TextInterner) {
+    self.record = .none
     self.file = file
+    self.texts = texts
+  }
+
+  /// Moves on to the next record of the chunk, keeping the memo and the interner.
+  @inline(__always)
+  mutating func next(_ record: CSVRecord) {
+    self.record = record
+    if !problems.isEmpty { problems = [] }
+    reference = nil
   }
 
   var line: Int { record.line }
@@ -73,6 +89,27 @@ struct RowReader {
       return ""
     }
     return record.string(f.index)
+  }
+
+  /// Like `text(_:)`, for a column of few distinct values (owners, stages, sources, segments):
+  /// rows with the same text share one `String`.
+  func repeatedText(_ f: Field?) -> String? {
+    guard let f, !record.isEmpty(f.index) else { return nil }
+    return shared(f.index)
+  }
+
+  /// Like `requiredText(_:)`, for a column of few distinct values (see `repeatedText(_:)`).
+  mutating func requiredRepeatedText(_ f: Field) -> String {
+    if record.isEmpty(f.index) {
+      error(f, "\(f.name) is empty", fix: "every row needs a \(f.name)")
+      return ""
+    }
+    return shared(f.index)
+  }
+
+  @inline(__always)
+  private func shared(_ i: Int) -> String {
+    record.isEscaped(i) ? record.string(i) : texts.text(record.bytes(i))
   }
 
   /// An optional date or date-time.
@@ -119,11 +156,11 @@ struct RowReader {
 
   /// A value of one of the contract's enumerations, matched case-insensitively; `fallback` when
   /// empty or absent.
-  mutating func enumValue<E: CaseIterable & RawRepresentable>(
+  mutating func enumValue<E: ContractEnumeration>(
     _ f: Field?, _ type: E.Type, fallback: E?
-  ) -> E? where E.RawValue == String {
+  ) -> E? {
     guard let f, !record.isEmpty(f.index) else { return fallback }
-    if let v = FieldParser.enumCase(record.bytes(f.index), of: E.self) { return v }
+    if let v = E.matcher.match(record.bytes(f.index)) { return v }
     let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
     error(f, "\(f.name) '\(quoted(f))' is not one of \(allowed)", fix: "use one of those values")
     return fallback
@@ -152,88 +189,4 @@ struct RowReader {
     error(f, "\(f.name) '\(quoted(f))' is not an integer", fix: "write a whole number such as 3")
     return nil
   }
-}
-
-/// The valid rows of one file with the line each started on, and the file's errors.
-struct DecodedFile<Row: Sendable>: Sendable {
-  var rows: [Row] = []
-  var lines: [Int32] = []
-  var sink: DiagnosticSink
-  /// The key column's value of rows dropped for errors (so references to them are not reported
-  /// again as unknown).
-  var failedKeys: [String] = []
-}
-
-/// A slot per chunk, written by one thread each.
-private final class ChunkSlots<Row: Sendable>: @unchecked Sendable {
-  let slots: UnsafeMutableBufferPointer<DecodedFile<Row>?>
-  init(count: Int) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
-  }
-  deinit {
-    _ = slots.deinitialize()
-    slots.deallocate()
-  }
-}
-
-/// Decodes every record of `reader` with `decode`, on up to `threads` threads.
-///
-/// Chunks are decoded independently and concatenated in file order. When any chunk reports an
-/// error the file is decoded again sequentially, so diagnostics (and their limit) never depend on
-/// the number of threads; errors stop a load anyway, so the repeat costs nothing that matters.
-func decodeRows<Row: Sendable>(
-  _ reader: CSVReader, maxErrors: Int, threads: Int, keyColumn: Int? = nil,
-  _ decode: @escaping @Sendable (inout RowReader) -> Row?
-) -> DecodedFile<Row> {
-  @Sendable func run(_ chunk: CSVChunk) -> DecodedFile<Row> {
-    var sink = DiagnosticSink(maxErrors: maxErrors)
-    var problems: [Diagnostic] = []
-    var rows: [Row] = []
-    var lines: [Int32] = []
-    var failedKeys: [String] = []
-    var memo: (key: String, value: Int32)?
-    let estimate = (chunk.end - chunk.start) / max(1, reader.columns.count * 12)
-    rows.reserveCapacity(estimate)
-    lines.reserveCapacity(estimate)
-    reader.forEachRecord(in: chunk, sink: &sink) { record in
-      var row = RowReader(record: record, file: reader.file)
-      row.memo = memo
-      let value = decode(&row)
-      memo = row.memo
-      if row.failed {
-        if problems.count < maxErrors { problems.append(contentsOf: row.problems) }
-        if let keyColumn, !record.isEmpty(keyColumn) { failedKeys.append(record.string(keyColumn)) }
-      } else if let value {
-        rows.append(value)
-        lines.append(Int32(truncatingIfNeeded: record.line))
-      }
-    }
-    // Structural errors and value errors interleave by line.
-    var merged = DiagnosticSink(maxErrors: maxErrors)
-    let all = (sink.errors + problems).sorted {
-      ($0.line, $0.column ?? 0) < ($1.line, $1.column ?? 0)
-    }
-    for d in all { merged.add(d) }
-    return DecodedFile(rows: rows, lines: lines, sink: merged, failedKeys: failedKeys)
-  }
-  let chunks = reader.chunks(threads)
-  let whole = CSVChunk(start: reader.bodyStart, end: reader.bytes.count, line: reader.bodyLine)
-  if chunks.count == 1 { return run(whole) }
-  let slots = ChunkSlots<Row>(count: chunks.count)
-  DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
-    slots.slots[k] = run(chunks[k])
-  }
-  var parts = slots.slots.map { $0! }
-  if parts.contains(where: { !$0.sink.errors.isEmpty }) { return run(whole) }
-  var result = parts[0]
-  let total = parts.reduce(0) { $0 + $1.rows.count }
-  result.rows.reserveCapacity(total)
-  result.lines.reserveCapacity(total)
-  for k in 1..<parts.count {
-    result.rows.append(contentsOf: parts[k].rows)
-    result.lines.append(contentsOf: parts[k].lines)
-    parts[k].rows = []
-  }
-  return result
 }

@@ -35,6 +35,26 @@ public struct Day: Hashable, Comparable, Sendable, Codable, Strideable, CustomSt
     return Day(year: y, month: m, day: d)
   }
 
+  /// Parses `YYYY-MM-DD` from the ten bytes at `p`: what `parse(_:)` does, for the common case
+  /// of a bare date in a CSV field, without generic collection indexing.
+  @inline(__always)
+  static func parse(tenBytesAt p: UnsafePointer<UInt8>) -> Day? {
+    guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
+    let y0 = p[0] &- 48
+    let y1 = p[1] &- 48
+    let y2 = p[2] &- 48
+    let y3 = p[3] &- 48
+    let m0 = p[5] &- 48
+    let m1 = p[6] &- 48
+    let d0 = p[8] &- 48
+    let d1 = p[9] &- 48
+    guard y0 < 10, y1 < 10, y2 < 10, y3 < 10, m0 < 10, m1 < 10, d0 < 10, d1 < 10 else {
+      return nil
+    }
+    let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
+    return Day(year: year, month: Int(m0) * 10 + Int(m1), day: Int(d0) * 10 + Int(d1))
+  }
+
   @inline(__always)
   static func digits<C: RandomAccessCollection<UInt8>>(_ b: C, _ start: Int, _ count: Int) -> Int?
   where C.Index == Int {

@@ -13,10 +13,13 @@ struct CrossChecks {
   ) {
     let changed = columns["changed_on"]
     let stage = columns["stage"]
-    var rank: [String: Int] = [:]
-    if stagesFromFile {
-      let open = stages.filter { $0.kind == .open }.sorted { $0.order < $1.order }
-      for (i, s) in open.enumerated() { rank[s.name] = i }
+    // Open stages in order; a linear search over these few names is cheaper than hashing.
+    let openNames =
+      stagesFromFile ? stages.filter { $0.kind == .open }.sorted { $0.order < $1.order }.map(\.name) : []
+    var rankByName: [String: Int] = [:]
+    for (i, name) in openNames.enumerated() { rankByName[name] = i }
+    func rank(_ name: String) -> Int? {
+      openNames.count <= StageNames.scanLimit ? openNames.lastIndex(of: name) : rankByName[name]
     }
     for (d, range) in ranges.enumerated() where !range.isEmpty {
       let deal = deals.rows[d]
@@ -35,7 +38,7 @@ struct CrossChecks {
       for k in (range.lowerBound + 1)..<range.upperBound {
         let current = history[k].stage
         defer { previous = current }
-        guard current != previous, let a = rank[previous], let b = rank[current] else { continue }
+        guard current != previous, let a = rank(previous), let b = rank(current) else { continue }
         if b < a {
           warnings.add(
             "stage history goes backwards",

@@ -10,6 +10,10 @@ import Foundation
 /// and σᵍ² = ((nᵍ − 1) sᵍ² + 10 σ²_w) / (nᵍ − 1 + 10) (ten pseudo-degrees of freedom of the
 /// pooled spread). A group of three deals therefore sits near the company, a group of thousands
 /// on its own data. Zero amounts are left out of the logs.
+///
+/// A group fitted on no positive amount (`count` 0: every amount zero, or none at all) has
+/// median and mean 0, and the simulation books its deals at 0 (`ParameterSet`): log-amount
+/// parameters of 0 would otherwise say "about 1 per deal".
 enum DealSizeFitting {
   static let sigmaPriorDegrees = 10.0
 
@@ -53,6 +57,10 @@ enum DealSizeFitting {
       if deal.status == .won { wonLog.add(y, recent: recent) }
     }
     if zero > 0 { notes.append("deal size: \(zero) deals with amount 0 left out of the lognormal fits") }
+    if overall.n == 0 {
+      notes.append(
+        "deal size: no deal has a positive amount; deals yet to be created are booked at 0")
+    }
     let overallSigma = overall.variance.squareRoot()
     let overallGroup = group(
       key: "all", mu: overall.mean, sigma: overallSigma, count: overall.n, share: 1)
@@ -110,12 +118,14 @@ enum DealSizeFitting {
     return (model, notes)
   }
 
+  /// A fitted group; with `count` 0 (no positive amount) its median and mean are 0, not exp(0).
   static func group(key: String, mu: Double, sigma: Double, count: Int, share: Double) -> DealSizeModel.Group {
     let m = mu.isFinite ? mu : 0
     let s = sigma.isFinite ? sigma : 0
+    let fitted = count > 0
     return DealSizeModel.Group(
-      key: key, mu: m, sigma: s, count: count, share: share, medianAmount: exp(m),
-      meanAmount: exp(m + 0.5 * s * s))
+      key: key, mu: m, sigma: s, count: count, share: share, medianAmount: fitted ? exp(m) : 0,
+      meanAmount: fitted ? exp(m + 0.5 * s * s) : 0)
   }
 }
 
