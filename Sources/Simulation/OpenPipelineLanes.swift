@@ -9,6 +9,19 @@ struct DealLane {
   /// Index in `CompiledPipeline.deals`.
   var deal: Int32
   var stays: Int32
+
+  /// Writes a lane field by field: copying a whole lane through the stack defeats the
+  /// processor's store-to-load forwarding.
+  @inline(__always)
+  static func store(
+    into lane: UnsafeMutablePointer<DealLane>, rng: SimulationRandom, t: Double, stage: Int, deal: Int, stays: Int32
+  ) {
+    lane.pointee.rng = rng
+    lane.pointee.t = t
+    lane.pointee.stage = Int32(truncatingIfNeeded: stage)
+    lane.pointee.deal = Int32(truncatingIfNeeded: deal)
+    lane.pointee.stays = stays
+  }
 }
 
 /// Scratch lanes of one worker, allocated once per run and reused for every trial.
@@ -97,11 +110,7 @@ extension TrialKernel {
       bookWithoutBranching(
         trial: o.trial, won: s == StayEnd.won, t: t < o.lastDay ? t : o.lastDay, amount: deal.amount,
         group: deal.group, dealWins: o.dealWins + d)
-      lanes[active].rng = rng
-      lanes[active].t = t
-      lanes[active].stage = Int32(truncatingIfNeeded: s)
-      lanes[active].deal = Int32(truncatingIfNeeded: d)
-      lanes[active].stays = 1
+      DealLane.store(into: lanes + active, rng: rng, t: t, stage: s, deal: d, stays: 1)
       active &+= s >= 0 ? 1 : 0
     }
   }
@@ -111,8 +120,7 @@ extension TrialKernel {
   func advanceLanes(_ o: OpenDeals, lanes: UnsafeMutablePointer<DealLane>, active: Int) -> Int {
     var kept = 0
     for i in 0..<active {
-      // Field by field, in and out: copying the whole lane through the stack defeats the
-      // processor's store-to-load forwarding.
+      // Field by field, in and out (see `DealLane.store`).
       var rng = lanes[i].rng
       var t = lanes[i].t
       let d = Int(lanes[i].deal)
@@ -124,11 +132,7 @@ extension TrialKernel {
       bookWithoutBranching(
         trial: o.trial, won: s == StayEnd.won, t: t < o.lastDay ? t : o.lastDay, amount: deal.amount,
         group: deal.group, dealWins: o.dealWins + d)
-      lanes[kept].rng = rng
-      lanes[kept].t = t
-      lanes[kept].stage = Int32(truncatingIfNeeded: s)
-      lanes[kept].deal = Int32(truncatingIfNeeded: d)
-      lanes[kept].stays = stays
+      DealLane.store(into: lanes + kept, rng: rng, t: t, stage: s, deal: d, stays: stays)
       kept &+= s >= 0 && stays < Self.maxStaysPerDeal ? 1 : 0
     }
     return kept
