@@ -55,31 +55,51 @@ struct TrialKernel {
     _ row: UnsafePointer<Double>, age: Double, logAge: Double, conditioning c: Conditioning,
     rng: inout SimulationRandom
   ) -> (remaining: Double, logTotal: Double) {
+    // The lognormal, the usual family, inline; the others in a call of their own.
+    if Int(row[StageRow.family]) == 1 {
+      return conditionalLogNormal(row, age: age, logAge: logAge, conditioning: c, rng: &rng)
+    }
+    return conditionalOtherFamily(row, age: age, logAge: logAge, conditioning: c, rng: &rng)
+  }
+
+  /// Lognormal T given T > age (see `conditionalStay`).
+  @inline(__always)
+  func conditionalLogNormal(
+    _ row: UnsafePointer<Double>, age: Double, logAge: Double, conditioning c: Conditioning,
+    rng: inout SimulationRandom
+  ) -> (remaining: Double, logTotal: Double) {
+    let mu = row[StageRow.p1]
+    let sigma = row[StageRow.p2]
+    let z0 = c.a
+    guard z0.isFinite else { return (0, logAge) }
+    var zz: Double
+    if z0 <= 0 {
+      repeat { zz = rng.normal(z) } while zz <= z0
+    } else {
+      // Robert's test U ≤ exp(−(zz − α)²/2) is −2 log U ≥ (zz − α)², with −log U a second
+      // exponential: two ziggurat draws, no exp or log.
+      let alpha = c.b
+      let step = c.c
+      while true {
+        zz = z0 + rng.exponential(z) * step
+        let d = zz - alpha
+        if 2 * rng.exponential(z) >= d * d { break }
+      }
+    }
+    let logTotal = mu + sigma * zz
+    return (max(0, fastExp(logTotal) - age), logTotal)
+  }
+
+  /// T given T > age for the exponential, gamma, Weibull and piecewise-exponential families.
+  @inline(never)
+  func conditionalOtherFamily(
+    _ row: UnsafePointer<Double>, age: Double, logAge: Double, conditioning c: Conditioning,
+    rng: inout SimulationRandom
+  ) -> (remaining: Double, logTotal: Double) {
     switch Int(row[StageRow.family]) {
     case 0:
       let total = age + row[StageRow.p1] * rng.exponential(z)
       return (total - age, fastLog(total))
-    case 1:
-      let mu = row[StageRow.p1]
-      let sigma = row[StageRow.p2]
-      let z0 = c.a
-      guard z0.isFinite else { return (0, logAge) }
-      var zz: Double
-      if z0 <= 0 {
-        repeat { zz = rng.normal(z) } while zz <= z0
-      } else {
-        // Robert's test U ≤ exp(−(zz − α)²/2) is −2 log U ≥ (zz − α)², with −log U a second
-        // exponential: two ziggurat draws, no exp or log.
-        let alpha = c.b
-        let step = c.c
-        while true {
-          zz = z0 + rng.exponential(z) * step
-          let d = zz - alpha
-          if 2 * rng.exponential(z) >= d * d { break }
-        }
-      }
-      let logTotal = mu + sigma * zz
-      return (max(0, fastExp(logTotal) - age), logTotal)
     case 2:
       let total = conditionalGamma(row, age: age, rng: &rng)
       return (total - age, log(total))
