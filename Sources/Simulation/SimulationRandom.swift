@@ -225,7 +225,8 @@ struct ZigguratTables: @unchecked Sendable {
 func fastExp(_ x: Double) -> Double {
   let xc = min(max(x, -708), 709)
   let shifter = 6_755_399_441_055_744.0  // 1.5 · 2⁵²: adding it rounds to an integer.
-  let k = (xc * 1.4426950408889634 + shifter) - shifter
+  let shifted = xc * 1.4426950408889634 + shifter
+  let k = shifted - shifter
   let r = (xc - k * 0.6931471805599453) - k * 2.3190468138462996e-17
   let r2 = r * r
   let r4 = r2 * r2
@@ -240,7 +241,9 @@ func fastExp(_ x: Double) -> Double {
   let s1 = q2 + r2 * q3
   let s2 = q4 + r2 * q5
   let p = (s0 + r4 * s1) + r8 * s2
-  return p * Double(bitPattern: UInt64(bitPattern: Int64(k) + 1023) << 52)
+  // 2^k from the bits: `shifted`'s low mantissa bits hold 2⁵¹ + k, so adding the exponent bias
+  // and shifting the exponent field into place drops everything else (no checked conversion).
+  return p * Double(bitPattern: (shifted.bitPattern &+ 1023) << 52)
 }
 
 /// log(x) for finite x > 0 (normal numbers), inlined into the stage loop: x = 2^e · m with
