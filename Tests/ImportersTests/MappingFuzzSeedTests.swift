@@ -30,7 +30,9 @@ import _TestSupport
     return exports.map { (source, folder) -> ImporterError? in
       do throws(ImporterError) {
         let converted = try Importer.convert(source, files: [Paths.fixture(folder)], mapping: mapping)
-        _ = try Importer.write(converted, to: TestSupport.temporaryDirectory("mappingfuzz").appendingPathComponent("crm"))
+        let temp = TestSupport.temporaryDirectory("mappingfuzz")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        _ = try Importer.write(converted, to: temp.appendingPathComponent("crm"))
         return nil
       } catch {
         return error
