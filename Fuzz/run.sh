@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer harness for a set time:  Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]
 #   TARGET: csv (the CSV reader and field parsers), loader (the folder loader, nine files from
-#   one input, then point-in-time views) or scenario (the scenario YAML parser and compiler).
+#   one input, then point-in-time views), scenario (the scenario YAML parser and compiler) or
+#   mapping (the importers' mapping YAML, applied to five small exports).
 #   SECONDS defaults to 60.
 # Builds into .build-fuzz/ (gitignored) with -sanitize=fuzzer,address, seeds the corpus from
-# Tests/Fixtures/broken and Tests/Fixtures/crm-small (scenario: Scenarios/*.yaml), and keeps the
+# Tests/Fixtures/broken and Tests/Fixtures/crm-small (scenario: Scenarios/*.yaml; mapping:
+# Fuzz/mapping-seeds/*.yaml), and keeps the
 # corpus between runs. A crash leaves .build-fuzz/artifacts-TARGET/crash-* and a non-zero exit
 # code; turn every one into a regression test (Tests/ReliabilityTests/, scenario:
-# Tests/ScenariosTests/) before it is fixed.
+# Tests/ScenariosTests/, mapping: Tests/ImportersTests/) before it is fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: Fuzz/run.sh csv|loader|scenario SECONDS}
+target=${1:?usage: Fuzz/run.sh csv|loader|scenario|mapping SECONDS}
 seconds=${2:-60}
 shift $(( $# >= 2 ? 2 : $# ))
 case "$target" in
   csv) harness=CSVReaderFuzz ;;
   loader) harness=FolderLoaderFuzz ;;
   scenario) harness=ScenarioFuzz ;;
-  *) echo "unknown target '$target' (csv, loader, scenario)" >&2; exit 64 ;;
+  mapping) harness=MappingFuzz ;;
+  *) echo "unknown target '$target' (csv, loader, scenario, mapping)" >&2; exit 64 ;;
 esac
 out=.build-fuzz
 bin="$out/fuzz-$target"
@@ -36,6 +39,21 @@ if [ "$target" = scenario ]; then
   # -timeout: the first input also fits the model on Samples/demo-crm.
   exec "$bin" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -max_len=4096 \
     -dict=Fuzz/scenario.dict -print_final_stats=1 -artifact_prefix="$out/artifacts-$target/" \
+    "$@" "$corpus" "$seeds"
+fi
+if [ "$target" = mapping ]; then
+  # Like scenario: the package Fuzz/MappingFuzz depends on PipecastKit (path ../..), so Importers,
+  # Yams, CYaml and CRMData carry coverage and ASan. The fixed exports are read from
+  # Tests/Fixtures/exports (relative to the repository root, where this script runs).
+  swift build -c release --package-path Fuzz/MappingFuzz --scratch-path "$out/mapping" \
+    --product MappingFuzz -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address >&2
+  ln -sf "$PWD/$out/mapping/release/MappingFuzz" "$bin"
+  corpus="$out/corpus-$target"
+  seeds="$out/seeds-$target"
+  mkdir -p "$corpus" "$seeds" "$out/artifacts-$target"
+  cp Fuzz/mapping-seeds/*.yaml "$seeds/"
+  exec "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    -dict=Fuzz/mapping.dict -print_final_stats=1 -artifact_prefix="$out/artifacts-$target/" \
     "$@" "$corpus" "$seeds"
 fi
 sources=$(find Sources/CRMData -name '*.swift' | sort)

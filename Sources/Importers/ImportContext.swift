@@ -9,6 +9,9 @@ struct ImportContext {
   let source: ImportSource
   let mapping: ImportMapping
   var errors = DiagnosticSink(maxErrors: 100)
+  /// Problems of the mapping file found only once the export is known (a stage renamed onto
+  /// another stage's name in a different case); reported as `ImporterError.invalidMapping`.
+  var mappingErrors: [Diagnostic] = []
   var report: ImportReport
   private var warningIndex: [String: Int] = [:]
   private var droppedIndex: [String: Int] = [:]

@@ -18,8 +18,9 @@ import Yams
 /// ```
 ///
 /// Every key is checked: unknown keys, roles and fields, kinds other than open/won/lost, orders
-/// that are not integers, probabilities outside 0…1 and malformed dates are errors with the
-/// mapping file's line and column. Which roles and fields exist depends on the source
+/// that are not integers of at most 18 digits, probabilities outside 0…1 and malformed dates are
+/// errors with the mapping file's line and column; so is, once the export is read, a stage renamed
+/// onto another stage's name in a different case (stages.csv compares names without case). Which roles and fields exist depends on the source
 /// (`ImportSource.fileRoles`, docs/IMPORT.md).
 public struct ImportMapping: Sendable {
   /// An override of one export stage.
@@ -32,13 +33,21 @@ public struct ImportMapping: Sendable {
     public var probability: Double?
     /// Where the override was written (for "stage not in the export" warnings).
     public var line: Int
+    /// Where `name` was written (line, column), for diagnostics about the new name.
+    public var nameLine: Int?
+    public var nameColumn: Int?
 
-    public init(name: String? = nil, kind: StageKind? = nil, order: Int? = nil, probability: Double? = nil, line: Int = 0) {
+    public init(
+      name: String? = nil, kind: StageKind? = nil, order: Int? = nil, probability: Double? = nil, line: Int = 0,
+      nameLine: Int? = nil, nameColumn: Int? = nil
+    ) {
       self.name = name
       self.kind = kind
       self.order = order
       self.probability = probability
       self.line = line
+      self.nameLine = nameLine
+      self.nameColumn = nameColumn
     }
   }
 
@@ -77,6 +86,10 @@ public struct ImportMapping: Sendable {
 
   /// No overrides.
   public static let none = ImportMapping()
+
+  /// The largest stage order the mapping accepts, either sign: stages.csv is read back with at most
+  /// 18 digits (`FieldParser.integer`), so a larger order would make the written folder invalid.
+  public static let maxStageOrder = 999_999_999_999_999_999
 
   /// Reads the mapping file at `url`.
   public static func load(_ url: URL) throws(ImporterError) -> ImportMapping {
@@ -157,7 +170,13 @@ public struct ImportMapping: Sendable {
             let text = v.scalar?.string ?? ""
             switch field {
             case "name":
-              if text.isEmpty { problem(v, "stage '\(stage)': name is empty") } else { override.name = text }
+              if text.isEmpty {
+                problem(v, "stage '\(stage)': name is empty")
+              } else {
+                override.name = text
+                override.nameLine = v.mark?.line
+                override.nameColumn = v.mark?.column
+              }
             case "kind":
               if let k = StageKind(rawValue: text.lowercased()) {
                 override.kind = k
@@ -165,7 +184,17 @@ public struct ImportMapping: Sendable {
                 problem(v, "stage '\(stage)': kind '\(text)' is not open, won or lost")
               }
             case "order":
-              if let n = Int(text) { override.order = n } else { problem(v, "stage '\(stage)': order '\(text)' is not an integer") }
+              if let n = Int(text) {
+                if (-maxStageOrder...maxStageOrder).contains(n) {
+                  override.order = n
+                } else {
+                  problem(
+                    v, "stage '\(stage)': order '\(text)' is out of range",
+                    fix: "stages.csv holds orders of at most 18 digits; number the stages 1, 2, 3 …")
+                }
+              } else {
+                problem(v, "stage '\(stage)': order '\(text)' is not an integer")
+              }
             case "probability":
               if let p = Double(text), p >= 0, p <= 1 {
                 override.probability = p

@@ -72,6 +72,7 @@ public enum Importer {
     var context = ImportContext(source: source, mapping: mapping)
     let bound = try context.bind(tables, roles: adapter.roles)
     let export = adapter.convert(bound, &context)
+    if !context.mappingErrors.isEmpty { throw .invalidMapping(context.mappingErrors) }
     if !context.errors.errors.isEmpty {
       var all = context.errors.errors
       if context.errors.droppedErrors > 0 {

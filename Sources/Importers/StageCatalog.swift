@@ -101,6 +101,20 @@ struct StageCatalog {
       overrides[canonical] = merged
       if o.name != nil, raw != canonical { mergedFrom[canonical, default: []].append(raw) }
     }
+    // stages.csv compares names without case, so a rename onto another stage's name in a different
+    // case ("closed won" beside "Closed Won") would give a folder that does not load.
+    var sameWithoutCase: [String: [String]] = [:]
+    for s in names { sameWithoutCase[s.lowercased(), default: []].append(s) }
+    for (raw, o) in mapping.stages.sorted(by: { $0.key < $1.key }) {
+      guard let name = o.name, seen.contains(name),
+        let other = sameWithoutCase[name.lowercased()]?.first(where: { $0 != name })
+      else { continue }
+      context.mappingErrors.append(
+        Diagnostic(
+          file: mapping.file, line: o.nameLine ?? max(1, o.line), column: o.nameColumn,
+          message: "stage '\(raw)': name '\(name)' differs from the stage '\(other)' only in case, and stage names are compared without case",
+          fix: "write '\(other)' to merge the two stages, or choose another name"))
+    }
     func mode(_ s: String) -> Double? {
       probabilities[s]?.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
     }
