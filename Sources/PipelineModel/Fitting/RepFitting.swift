@@ -4,18 +4,21 @@ import Statistics
 
 /// Reps: pooled win rates, outbound creation, and the creation and win ramps by tenure.
 ///
-/// - Win rates: closed deals per owner, pooled by a beta-binomial empirical Bayes prior:
-///   the prior mean is the company's closed win rate m, the prior strength κ = α + β maximises the
-///   marginal beta-binomial likelihood (golden-section search on log κ in [0, ln 10⁵]); the pooled
-///   rate is (α + wins) / (κ + closed). A rep with five deals lands near the company.
+/// - Win rates, net of ramp: closed deals per owner, pooled by a beta-binomial empirical Bayes
+///   prior whose mean for rep k is μₖ = c · (mean win ramp r at the tenure of each closed deal's
+///   creation), c = total wins / Σ r (the average rep's rate at full ramp): indirect
+///   standardisation. The prior strength κ maximises the marginal beta-binomial likelihood
+///   (golden-section search on log κ in [0, ln 10⁵]); the pooled rate is (κμₖ + wins) / (κ + closed)
+///   and the skill ratio pooled / μₖ is 1 for an average rep at any tenure. Raw win rates would
+///   carry a new rep's ramp into their skill, and the simulation adds the ramp shift again.
 /// - Skill in simulation: `lossLogOddsShift` makes the chain's eventual win probability from the
-///   first stage equal the model's company value times the rep's multiplier (pooled / m). The
-///   ratio, not the raw pooled rate, is targeted because closed-deal win rates are biased by
+///   first stage equal the model's company value m times the rep's multiplier (pooled / μₖ · c / m).
+///   The ratio, not the raw pooled rate, is targeted because closed-deal win rates are biased by
 ///   censoring (quick losses close first) in the same way for every rep.
 /// - Ramp by tenure month (30.4375-day months from reps.csv `hired_on`), fitted over *all* reps
 ///   including those who left (never survivors only), counting only exposure after the data
-///   starts: creation ramp = outbound deals created per rep-month at tenure m over the plateau rate
-///   (tenure ≥ `rampMonths`), shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of
+///   starts and of reps who can own deals (`canOwnDeals`, or own one): creation ramp = outbound
+///   deals created per rep-month at tenure m over the plateau rate (tenure ≥ `rampMonths`), shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of
 ///   deals created at tenure m over the plateau's, shrunk toward 1 with 20 pseudo-deals.
 /// - Outbound creation: new deals (not expansions or renewals) without a lead whose source is
 ///   empty or "outbound", in the last 52
