@@ -18,8 +18,9 @@ import Statistics
 /// - Ramp by tenure month (30.4375-day months from reps.csv `hired_on`), fitted over *all* reps
 ///   including those who left (never survivors only), counting only exposure after the data
 ///   starts and of reps who can own deals (`canOwnDeals`, or own one): creation ramp = outbound
-///   deals created per rep-month at tenure m over the plateau rate (tenure ≥ `rampMonths`), shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of
-///   deals created at tenure m over the plateau's, shrunk toward 1 with 20 pseudo-deals.
+///   deals created per rep-month at tenure m over the plateau rate (tenure ≥ `rampMonths`),
+///   shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of deals created at tenure m
+///   over the plateau's, shrunk toward 1 with 20 pseudo-deals.
 /// - Outbound creation: new deals (not expansions or renewals) without a lead whose source is
 ///   empty or "outbound", in the last 52
 ///   weeks, over the rep's ramp-weighted weeks employed (so a new rep's rate is at full ramp).
