@@ -163,10 +163,13 @@ struct ParameterSet {
     var shifts = fitted.map(\.lossLogOddsShift) + [0]
     if generator != nil, let r = model.reps, r.poolingAlpha > 0, r.poolingBeta > 0 {
       for (i, rep) in fitted.enumerated() {
-        let p = rep.pooledWinRate
-        guard p > 0 && p < 1 else { continue }
+        // Perturb by the draw against its own posterior mean: a rep's pooled rate may have a prior
+        // mean of its own (expected rate at its tenure mix), so centring on `pooledWinRate` would
+        // bias the draw; with the common prior the two are the same.
         let a = r.poolingAlpha + Double(rep.wonDeals)
         let b = r.poolingBeta + Double(max(0, rep.closedDeals - rep.wonDeals))
+        let p = a / (a + b)
+        guard rep.pooledWinRate > 0 && rep.pooledWinRate < 1 && p > 0 && p < 1 else { continue }
         let x = generator!.gamma(shape: a, z)
         let y = generator!.gamma(shape: b, z)
         let q = min(max(x / (x + y), 1e-9), 1 - 1e-9)

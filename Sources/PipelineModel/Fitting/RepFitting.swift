@@ -4,19 +4,23 @@ import Statistics
 
 /// Reps: pooled win rates, outbound creation, and the creation and win ramps by tenure.
 ///
-/// - Win rates: closed deals per owner, pooled by a beta-binomial empirical Bayes prior:
-///   the prior mean is the company's closed win rate m, the prior strength κ = α + β maximises the
-///   marginal beta-binomial likelihood (golden-section search on log κ in [0, ln 10⁵]); the pooled
-///   rate is (α + wins) / (κ + closed). A rep with five deals lands near the company.
+/// - Win rates, net of ramp: closed deals per owner, pooled by a beta-binomial empirical Bayes
+///   prior whose mean for rep k is μₖ = c · (mean win ramp r at the tenure of each closed deal's
+///   creation), c = total wins / Σ r (the average rep's rate at full ramp): indirect
+///   standardisation. The prior strength κ maximises the marginal beta-binomial likelihood
+///   (golden-section search on log κ in [0, ln 10⁵]); the pooled rate is (κμₖ + wins) / (κ + closed)
+///   and the skill ratio pooled / μₖ is 1 for an average rep at any tenure. Raw win rates would
+///   carry a new rep's ramp into their skill, and the simulation adds the ramp shift again.
 /// - Skill in simulation: `lossLogOddsShift` makes the chain's eventual win probability from the
-///   first stage equal the model's company value times the rep's multiplier (pooled / m). The
-///   ratio, not the raw pooled rate, is targeted because closed-deal win rates are biased by
+///   first stage equal the model's company value m times the rep's multiplier (pooled / μₖ · c / m).
+///   The ratio, not the raw pooled rate, is targeted because closed-deal win rates are biased by
 ///   censoring (quick losses close first) in the same way for every rep.
 /// - Ramp by tenure month (30.4375-day months from reps.csv `hired_on`), fitted over *all* reps
 ///   including those who left (never survivors only), counting only exposure after the data
-///   starts: creation ramp = outbound deals created per rep-month at tenure m over the plateau rate
-///   (tenure ≥ `rampMonths`), shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of
-///   deals created at tenure m over the plateau's, shrunk toward 1 with 20 pseudo-deals.
+///   starts and of reps who can own deals (`canOwnDeals`, or own one): creation ramp = outbound
+///   deals created per rep-month at tenure m over the plateau rate (tenure ≥ `rampMonths`),
+///   shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of deals created at tenure m
+///   over the plateau's, shrunk toward 1 with 20 pseudo-deals.
 /// - Outbound creation: new deals (not expansions or renewals) without a lead whose source is
 ///   empty or "outbound", in the last 52
 ///   weeks, over the rep's ramp-weighted weeks employed (so a new rep's rate is at full ramp).
@@ -50,7 +54,7 @@ enum RepFitting {
     let n = ids.count
     guard n > 0 else { return (nil, notes) }
 
-    // MARK: win rates, pooled
+    // MARK: closed deals per rep (pooled below, once the win ramp is known)
     var closed = [Int](repeating: 0, count: n)
     var won = [Int](repeating: 0, count: n)
     for (i, deal) in folder.deals.enumerated() where deal.status != .open {
@@ -60,9 +64,6 @@ enum RepFitting {
     let totalClosed = closed.reduce(0, +)
     let totalWon = won.reduce(0, +)
     let m = totalClosed > 0 ? min(max(Double(totalWon) / Double(totalClosed), 1e-4), 1 - 1e-4) : 0.5
-    let kappa = betaBinomialStrength(mean: m, wins: won, trials: closed)
-    let alpha = m * kappa
-    let beta = (1 - m) * kappa
     let baseWin = solver.baseWin
 
     // MARK: ramp
@@ -78,9 +79,15 @@ enum RepFitting {
       return min(Int(d / daysPerMonth), rampMonths)
     }
     var anyHire = false
+    var ownsDeals = [Bool](repeating: false, count: n)
+    for k in owner { ownsDeals[k] = true }
     for k in 0..<n {
       guard let rep = info[k], let hired = rep.hiredOn else { continue }
       anyHire = true
+      // Exposure only for reps who can own deals: the rates' numerators count owned deals, so an
+      // SDR's or manager's months would dilute whichever tenure bins they fall in (mostly the
+      // plateau) and push the early months' ratios up.
+      guard Self.canOwnDeals(rep.role) || ownsDeals[k] else { continue }
       let end = min(rep.leftOn ?? asOfEnd, asOfEnd)
       // Walk month by month, counting only days after the data starts.
       var month = 0
@@ -135,6 +142,27 @@ enum RepFitting {
       return s.isFinite ? s : 0
     }
 
+    // MARK: skill, net of the win ramp (indirect standardisation)
+    // Each closed deal's expected win rate for an average-skill rep is c · r(tenure at creation):
+    // r the win ramp (1 without a hire date), c the plateau rate that makes expected wins add up
+    // to observed wins. The rep's prior mean is μₖ = c · mean r over their closed deals.
+    var rampSum = [Double](repeating: 0, count: n)
+    for (i, deal) in folder.deals.enumerated() where deal.status != .open {
+      var r = 1.0
+      if let rep = info[owner[i]], let hired = rep.hiredOn, let bin = tenureBin(hired, deal.createdOn) {
+        r = winRateRamp[bin]
+      }
+      rampSum[owner[i]] += r
+    }
+    let totalRamp = rampSum.reduce(0, +)
+    let standardWinRate = totalRamp > 0 ? min(max(Double(totalWon) / totalRamp, 1e-4), 1 - 1e-4) : m
+    let priorMean = (0..<n).map { k in
+      closed[k] > 0 ? min(max(standardWinRate * rampSum[k] / Double(closed[k]), 1e-4), 1 - 1e-4) : standardWinRate
+    }
+    let kappa = betaBinomialStrength(means: priorMean, wins: won, trials: closed)
+    let alpha = standardWinRate * kappa
+    let beta = (1 - standardWinRate) * kappa
+
     // MARK: outbound creation at full ramp
     let windowStart = Moment(asOf.advanced(by: -363))
     var outbound = [Double](repeating: 0, count: n)
@@ -160,8 +188,10 @@ enum RepFitting {
         t = next
       }
       let rate = weightedWeeks > 0.5 ? outbound[k] / weightedWeeks : 0
-      let pooled = (alpha + Double(won[k])) / (kappa + Double(closed[k]))
-      let multiplier = pooled / m
+      let pooled = (kappa * priorMean[k] + Double(won[k])) / (kappa + Double(closed[k]))
+      // Skill = pooled / μₖ (1 for an average rep at any tenure); × c / m puts it on the scale of
+      // the model's company rate m, which the ramp shift at the deal's tenure then lowers.
+      let multiplier = pooled / priorMean[k] * standardWinRate / m
       let shift = solver.shift(forWin: min(max(baseWin * multiplier, 1e-6), 1 - 1e-6))
       var tenure: Int?
       if let hired = rep?.hiredOn, hired <= asOfEnd { tenure = Int(hired.days(to: asOfEnd) / daysPerMonth) }
@@ -182,6 +212,16 @@ enum RepFitting {
     )
   }
 
+  /// Whether a rep of this role owns deals (and so belongs in the creation ramp's exposure):
+  /// account executives, account managers, and reps of unknown role; not SDRs or managers, who
+  /// count only if they own a deal in the data.
+  static func canOwnDeals(_ role: RepRole?) -> Bool {
+    switch role {
+    case nil, .ae?, .am?: return true
+    case .sdr?, .manager?: return false
+    }
+  }
+
   /// A deal the rep created without a lead: type new (expansions and renewals come from
   /// customers), no lead, and source empty or "outbound".
   static func isOutbound(_ deal: Deal) -> Bool {
@@ -193,16 +233,23 @@ enum RepFitting {
   /// Σᵢ [log B(κm + wᵢ, κ(1 − m) + nᵢ − wᵢ) − log B(κm, κ(1 − m))]. Large κ: reps do not differ
   /// beyond chance (full pooling).
   static func betaBinomialStrength(mean m: Double, wins: [Int], trials: [Int]) -> Double {
+    betaBinomialStrength(means: [Double](repeating: m, count: wins.count), wins: wins, trials: trials)
+  }
+
+  /// Prior strength κ with a prior mean mᵢ of its own for each rep (their expected win rate given
+  /// their tenure mix): Σᵢ [log B(κmᵢ + wᵢ, κ(1 − mᵢ) + nᵢ − wᵢ) − log B(κmᵢ, κ(1 − mᵢ))],
+  /// maximised by golden-section search on log κ in [0, ln 10⁵].
+  static func betaBinomialStrength(means: [Double], wins: [Int], trials: [Int]) -> Double {
+    precondition(means.count == wins.count && wins.count == trials.count, "one mean, win and trial count per rep")
     func logLikelihood(_ logKappa: Double) -> Double {
       let k = exp(logKappa)
-      let a = k * m
-      let b = k * (1 - m)
-      let base = lgamma(a) + lgamma(b) - lgamma(a + b)
       var ll = 0.0
-      for (w, n) in zip(wins, trials) where n > 0 {
+      for (m, (w, n)) in zip(means, zip(wins, trials)) where n > 0 {
+        let a = k * m
+        let b = k * (1 - m)
         let wd = Double(w)
         let nd = Double(n)
-        ll += lgamma(a + wd) + lgamma(b + nd - wd) - lgamma(a + b + nd) - base
+        ll += lgamma(a + wd) + lgamma(b + nd - wd) - lgamma(a + b + nd) - (lgamma(a) + lgamma(b) - lgamma(a + b))
       }
       return ll
     }
