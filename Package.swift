@@ -10,6 +10,7 @@
 //   Synthetic      the sample-world generator (`pipecast generate`)
 //   PipelineModel  fits the pipeline model from CRMData using Statistics
 //   KPI            the KPI catalogue
+//   CSimulationKernel  the open-pipeline trial loop in AVX-512 C (bit-identical to Simulation's)
 //   Simulation     seeded parallel Monte Carlo over a compiled model
 //   Backtest       point-in-time origins, baselines, scores
 //   FunnelAnalysis lead funnel: conversion and time to win with censoring (`pipecast funnel`)
@@ -47,7 +48,8 @@ let package = Package(
     .target(name: "Synthetic", dependencies: ["CRMData", "Statistics"]),
     .target(name: "PipelineModel", dependencies: ["CRMData", "Statistics", "LinearAlgebra"]),
     .target(name: "KPI", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
-    .target(name: "Simulation", dependencies: ["CRMData", "Statistics", "PipelineModel"]),
+    .target(name: "CSimulationKernel"),
+    .target(name: "Simulation", dependencies: ["CRMData", "Statistics", "PipelineModel", "CSimulationKernel"]),
     .target(name: "Backtest", dependencies: ["CRMData", "Statistics", "PipelineModel", "Simulation", "Inspection"]),
     .target(name: "FunnelAnalysis", dependencies: ["CRMData", "Statistics"]),
     .target(

@@ -22,6 +22,9 @@ public struct PipelineSimulator: Sendable {
   /// Open deals in flight at once in the lane loop (tests vary it: a deal's fate never depends
   /// on it, only the order in which wins are summed).
   var laneCount = LaneBuffer.capacity
+  /// Whether the open pipeline may run in the AVX-512 C kernel where it applies
+  /// (`VectorKernel`); tests turn it off to check that both loops give the same totals.
+  var allowsVectorKernel = true
 
   /// Simulates `openDeals` (already placed in `model.stages`) at `asOf`.
   public init(
@@ -62,6 +65,7 @@ public struct PipelineSimulator: Sendable {
     let scopeAll = options.scope == .all
     let uncertainty = options.parameterUncertainty
     let laneCount = min(max(1, self.laneCount), LaneBuffer.capacity)
+    let allowsVector = allowsVectorKernel
 
     func zeroed<T: Numeric>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
       let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
@@ -87,7 +91,11 @@ public struct PipelineSimulator: Sendable {
       var workerSteps = 0
       let wins = dealWins.pointer + worker * dealCount
       let lanes = LaneBuffer.allocate()
-      defer { lanes.deallocate() }
+      let vectorLanes = allowsVector ? VectorLanes.allocate(capacity: LaneBuffer.capacity) : nil
+      defer {
+        lanes.deallocate()
+        vectorLanes?.deallocate()
+      }
       var unit = worker
       var cachedBlock = -1
       var params: ParameterSet? = nil
@@ -116,10 +124,18 @@ public struct PipelineSimulator: Sendable {
                         leverStart: leverStart, cycleMultiplier: adjustments.cycleLengthMultiplier,
                         sizeMultiplier: adjustments.dealSizeMultiplier)
                       var trialStream = SimulationRandom(seed: seed, block: UInt64(trial))
-                      kernel.runOpenPipeline(
-                        trial: trial, deals: deals, repShift: repShift.baseAddress!,
-                        neverEnding: neverEnding, conditioning: conditioning, dealWins: wins,
-                        trialKey: trialStream.next(), lanes: lanes.lanes, laneCount: laneCount)
+                      let trialKey = trialStream.next()
+                      if let vectorLanes, kernel.vectorKernelApplies {
+                        kernel.runOpenPipelineVector(
+                          trial: trial, deals: deals, repShift: repShift.baseAddress!,
+                          neverEnding: neverEnding, conditioning: conditioning, dealWins: wins,
+                          trialKey: trialKey, lanes: vectorLanes, laneCount: laneCount)
+                      } else {
+                        kernel.runOpenPipeline(
+                          trial: trial, deals: deals, repShift: repShift.baseAddress!,
+                          neverEnding: neverEnding, conditioning: conditioning, dealWins: wins,
+                          trialKey: trialKey, lanes: lanes.lanes, laneCount: laneCount)
+                      }
                       if let context {
                         var newRng = SimulationRandom(seed: seed, block: UInt64(trial) | 1 << 62)
                         kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)

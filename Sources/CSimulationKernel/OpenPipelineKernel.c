@@ -1,0 +1,607 @@
+// The open-pipeline trial loop, eight deals per AVX-512 vector (see CSimulationKernel.h).
+//
+// Every function mirrors a Swift one in Sources/Simulation (named in its comment) operation for
+// operation, so each deal draws the same numbers from its own stream and rounds the same way:
+// the two loops give bit-identical totals (SimulationTests/VectorKernelTests checks it). Lanes
+// whose ziggurat draw misses the fast path (about 1 in 80) finish it in scalar code that
+// mirrors the Swift slow paths, using the same libm exp and log.
+#include "CSimulationKernel.h"
+
+#include <immintrin.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+// a * b + c must round twice, as in Swift: never a fused multiply-add.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+#define VEC __attribute__((target("avx512f,avx512dq"), always_inline)) static inline
+#define VEC_FN __attribute__((target("avx512f,avx512dq"))) static
+
+enum {
+  ROW_P1 = 1, ROW_P2 = 2, ROW_NEVER = 5, ROW_C0 = 7, ROW_C1 = 8, ROW_C2 = 9, ROW_ADVANCE_ADD = 11,
+  ROW_EXITS = 12,
+  STAY_ENDED = -1, STAY_WON = -2,
+  MAX_STAGES = 16,
+};
+
+struct PCLanes {
+  long capacity;
+  uint64_t *s0, *s1, *s2, *s3;
+  double *t;
+  int64_t *stage, *deal, *stays;
+};
+
+PCLanes *pc_lanes_create(long capacity) {
+  PCLanes *l = calloc(1, sizeof(PCLanes));
+  if (!l) return NULL;
+  // Compressed stores write whole vectors: room for one more vector past the last lane.
+  long n = capacity + 16;
+  l->capacity = capacity;
+  l->s0 = aligned_alloc(64, (size_t)n * 8);
+  l->s1 = aligned_alloc(64, (size_t)n * 8);
+  l->s2 = aligned_alloc(64, (size_t)n * 8);
+  l->s3 = aligned_alloc(64, (size_t)n * 8);
+  l->t = aligned_alloc(64, (size_t)n * 8);
+  l->stage = aligned_alloc(64, (size_t)n * 8);
+  l->deal = aligned_alloc(64, (size_t)n * 8);
+  l->stays = aligned_alloc(64, (size_t)n * 8);
+  if (!l->s0 || !l->s1 || !l->s2 || !l->s3 || !l->t || !l->stage || !l->deal || !l->stays) {
+    pc_lanes_destroy(l);
+    return NULL;
+  }
+  return l;
+}
+
+void pc_lanes_destroy(PCLanes *l) {
+  if (!l) return;
+  free(l->s0); free(l->s1); free(l->s2); free(l->s3);
+  free(l->t); free(l->stage); free(l->deal); free(l->stays);
+  free(l);
+}
+
+int pc_vector_kernel_available(void) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+#else
+  return 0;
+#endif
+}
+
+#if defined(__x86_64__)
+
+// ---------------------------------------------------------------------------------------------
+// Scalar generator and slow paths (SimulationRandom).
+
+typedef struct { uint64_t s0, s1, s2, s3; } ScalarRandom;
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+/// `SimulationRandom.next()`: xoshiro256**.
+static inline uint64_t scalar_next(ScalarRandom *r) {
+  uint64_t result = rotl(r->s1 * 5, 7) * 9;
+  uint64_t t = r->s1 << 17;
+  r->s2 ^= r->s0;
+  r->s3 ^= r->s1;
+  r->s1 ^= r->s2;
+  r->s0 ^= r->s3;
+  r->s2 ^= t;
+  r->s3 = rotl(r->s3, 45);
+  return result;
+}
+
+/// `SimulationRandom.uniform()`.
+static inline double scalar_uniform(ScalarRandom *r) {
+  return ((double)(scalar_next(r) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+typedef struct {
+  const double *x, *f, *xe, *fe;
+  double r, re;
+} Ziggurat;
+
+/// `SimulationRandom.slowNormal`: returns 1 and sets *y when the draw is accepted.
+static int scalar_slow_normal(ScalarRandom *r, const Ziggurat *z, int i, double x, double u, double *y) {
+  if (i == 0) {
+    for (;;) {
+      double a = -log(scalar_uniform(r)) / z->r;
+      double b = -log(scalar_uniform(r));
+      if (2 * b >= a * a) {
+        *y = u < 0 ? -(z->r + a) : z->r + a;
+        return 1;
+      }
+    }
+  }
+  double f = z->f[i + 1] + (z->f[i] - z->f[i + 1]) * scalar_uniform(r);
+  if (f < exp(-0.5 * x * x)) {
+    *y = x;
+    return 1;
+  }
+  return 0;
+}
+
+/// `SimulationRandom.normal(_:)` after a first draw (layer i, x, u) missed the fast path.
+static double scalar_normal_after_miss(ScalarRandom *r, const Ziggurat *z, int i, double x, double u) {
+  for (;;) {
+    double y;
+    if (scalar_slow_normal(r, z, i, x, u, &y)) return y;
+    uint64_t bits = scalar_next(r);
+    i = (int)(bits & 0xFF);
+    u = ((double)(bits >> 11) + 0.5) * 0x1.0p-52 - 1;
+    x = u * z->x[i];
+    if (fabs(x) < z->x[i + 1]) return x;
+  }
+}
+
+/// `SimulationRandom.exponential(_:)` after a first draw (layer i, x) missed the fast path.
+static double scalar_exponential_after_miss(ScalarRandom *r, const Ziggurat *z, int i, double x) {
+  double offset = 0.0;
+  for (;;) {
+    if (i == 0) {
+      offset += z->re;
+    } else if (z->fe[i + 1] + (z->fe[i] - z->fe[i + 1]) * scalar_uniform(r) < exp(-x)) {
+      return offset + x;
+    }
+    uint64_t bits = scalar_next(r);
+    i = (int)(bits & 0xFF);
+    x = ((double)(bits >> 11) + 0.5) * 0x1.0p-53 * z->xe[i];
+    if (x < z->xe[i + 1]) return offset + x;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eight streams at once.
+
+typedef struct { __m512i s0, s1, s2, s3; } VectorRandom;
+
+/// `SimulationRandom.next()` in every lane of `m`; other lanes keep their state.
+VEC __m512i vector_next(VectorRandom *r, __mmask8 m) {
+  __m512i s0 = r->s0, s1 = r->s1, s2 = r->s2, s3 = r->s3;
+  __m512i five = _mm512_add_epi64(s1, _mm512_slli_epi64(s1, 2));
+  __m512i rotated = _mm512_rol_epi64(five, 7);
+  __m512i result = _mm512_add_epi64(rotated, _mm512_slli_epi64(rotated, 3));
+  __m512i t = _mm512_slli_epi64(s1, 17);
+  s2 = _mm512_xor_si512(s2, s0);
+  s3 = _mm512_xor_si512(s3, s1);
+  s1 = _mm512_xor_si512(s1, s2);
+  s0 = _mm512_xor_si512(s0, s3);
+  s2 = _mm512_xor_si512(s2, t);
+  s3 = _mm512_rol_epi64(s3, 45);
+  r->s0 = _mm512_mask_mov_epi64(r->s0, m, s0);
+  r->s1 = _mm512_mask_mov_epi64(r->s1, m, s1);
+  r->s2 = _mm512_mask_mov_epi64(r->s2, m, s2);
+  r->s3 = _mm512_mask_mov_epi64(r->s3, m, s3);
+  return result;
+}
+
+/// (bits >> 11) as a double, + 0.5: exact (below 2^53).
+VEC __m512d vector_top53(__m512i bits) {
+  return _mm512_add_pd(_mm512_cvtepu64_pd(_mm512_srli_epi64(bits, 11)), _mm512_set1_pd(0.5));
+}
+
+VEC __m512d vector_uniform(VectorRandom *r, __mmask8 m) {
+  return _mm512_mul_pd(vector_top53(vector_next(r, m)), _mm512_set1_pd(0x1.0p-53));
+}
+
+/// Lane `k` of the eight streams, and back.
+VEC void lane_get(const VectorRandom *r, int k, ScalarRandom *out) {
+  uint64_t a[8], b[8], c[8], d[8];
+  _mm512_storeu_si512(a, r->s0); _mm512_storeu_si512(b, r->s1);
+  _mm512_storeu_si512(c, r->s2); _mm512_storeu_si512(d, r->s3);
+  out->s0 = a[k]; out->s1 = b[k]; out->s2 = c[k]; out->s3 = d[k];
+}
+
+VEC void lane_put(VectorRandom *r, int k, const ScalarRandom *in) {
+  __mmask8 one = (__mmask8)(1u << k);
+  r->s0 = _mm512_mask_mov_epi64(r->s0, one, _mm512_set1_epi64((long long)in->s0));
+  r->s1 = _mm512_mask_mov_epi64(r->s1, one, _mm512_set1_epi64((long long)in->s1));
+  r->s2 = _mm512_mask_mov_epi64(r->s2, one, _mm512_set1_epi64((long long)in->s2));
+  r->s3 = _mm512_mask_mov_epi64(r->s3, one, _mm512_set1_epi64((long long)in->s3));
+}
+
+/// `SimulationRandom.normal(_:)` in the lanes of `m` (others return 0 and draw nothing).
+VEC __m512d vector_normal(VectorRandom *r, __mmask8 m, const Ziggurat *z) {
+  __m512i bits = vector_next(r, m);
+  __m512i layer = _mm512_and_si512(bits, _mm512_set1_epi64(0xFF));
+  __m512d u = _mm512_sub_pd(_mm512_mul_pd(vector_top53(bits), _mm512_set1_pd(0x1.0p-52)), _mm512_set1_pd(1));
+  __m512d xi = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, layer, z->x, 8);
+  __m512d edge = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, _mm512_add_epi64(layer, _mm512_set1_epi64(1)), z->x, 8);
+  __m512d x = _mm512_mul_pd(u, xi);
+  __mmask8 fast = _mm512_mask_cmp_pd_mask(m, _mm512_abs_pd(x), edge, _CMP_LT_OQ);
+  __mmask8 slow = m & (__mmask8)~fast;
+  if (__builtin_expect(slow != 0, 0)) {
+    double xs[8], us[8];
+    int64_t layers[8];
+    _mm512_storeu_pd(xs, x);
+    _mm512_storeu_pd(us, u);
+    _mm512_storeu_si512(layers, layer);
+    for (int k = 0; k < 8; k++) {
+      if (!(slow >> k & 1)) continue;
+      ScalarRandom s;
+      lane_get(r, k, &s);
+      xs[k] = scalar_normal_after_miss(&s, z, (int)layers[k], xs[k], us[k]);
+      lane_put(r, k, &s);
+    }
+    x = _mm512_loadu_pd(xs);
+  }
+  return _mm512_maskz_mov_pd(m, x);
+}
+
+/// `SimulationRandom.exponential(_:)` in the lanes of `m`.
+VEC __m512d vector_exponential(VectorRandom *r, __mmask8 m, const Ziggurat *z) {
+  __m512i bits = vector_next(r, m);
+  __m512i layer = _mm512_and_si512(bits, _mm512_set1_epi64(0xFF));
+  __m512d xi = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, layer, z->xe, 8);
+  __m512d edge = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, _mm512_add_epi64(layer, _mm512_set1_epi64(1)), z->xe, 8);
+  __m512d x = _mm512_mul_pd(_mm512_mul_pd(vector_top53(bits), _mm512_set1_pd(0x1.0p-53)), xi);
+  __mmask8 fast = _mm512_mask_cmp_pd_mask(m, x, edge, _CMP_LT_OQ);
+  __mmask8 slow = m & (__mmask8)~fast;
+  if (__builtin_expect(slow != 0, 0)) {
+    double xs[8];
+    int64_t layers[8];
+    _mm512_storeu_pd(xs, x);
+    _mm512_storeu_si512(layers, layer);
+    for (int k = 0; k < 8; k++) {
+      if (!(slow >> k & 1)) continue;
+      ScalarRandom s;
+      lane_get(r, k, &s);
+      xs[k] = scalar_exponential_after_miss(&s, z, (int)layers[k], xs[k]);
+      lane_put(r, k, &s);
+    }
+    x = _mm512_loadu_pd(xs);
+  }
+  return _mm512_maskz_mov_pd(m, x);
+}
+
+/// `SimulationRandom.init(stream:index:)` for indices `index`.
+VEC __m512i vector_mix(__m512i x) {
+  __m512i z = x;
+  z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ULL));
+  z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64((long long)0x94D049BB133111EBULL));
+  return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+VEC VectorRandom vector_streams(uint64_t key, __m512i index) {
+  const uint64_t g = 0x9E3779B97F4A7C15ULL;
+  __m512i h = vector_mix(_mm512_xor_si512(
+    _mm512_set1_epi64((long long)key), _mm512_mullo_epi64(index, _mm512_set1_epi64((long long)0xD1B54A32D192ED03ULL))));
+  VectorRandom r;
+  r.s0 = vector_mix(_mm512_add_epi64(h, _mm512_set1_epi64((long long)g)));
+  r.s1 = vector_mix(_mm512_add_epi64(h, _mm512_set1_epi64((long long)(2 * g))));
+  r.s2 = vector_mix(_mm512_add_epi64(h, _mm512_set1_epi64((long long)(3 * g))));
+  r.s3 = vector_mix(_mm512_add_epi64(h, _mm512_set1_epi64((long long)(4 * g))));
+  // An all-zero state (probability 2^-256) gets s0 = 1, as in Swift.
+  __m512i any = _mm512_or_si512(_mm512_or_si512(r.s0, r.s1), _mm512_or_si512(r.s2, r.s3));
+  __mmask8 zero = _mm512_cmpeq_epi64_mask(any, _mm512_setzero_si512());
+  r.s0 = _mm512_mask_mov_epi64(r.s0, zero, _mm512_set1_epi64(1));
+  return r;
+}
+
+/// `fastExp`: the same clamp, reduction, Estrin tree and exponent bits.
+VEC __m512d vector_exp(__m512d x) {
+  __m512d xc = _mm512_min_pd(_mm512_max_pd(x, _mm512_set1_pd(-708)), _mm512_set1_pd(709));
+  __m512d shifter = _mm512_set1_pd(6755399441055744.0);
+  __m512d shifted = _mm512_add_pd(_mm512_mul_pd(xc, _mm512_set1_pd(1.4426950408889634)), shifter);
+  __m512d k = _mm512_sub_pd(shifted, shifter);
+  __m512d r = _mm512_sub_pd(
+    _mm512_sub_pd(xc, _mm512_mul_pd(k, _mm512_set1_pd(0.6931471805599453))),
+    _mm512_mul_pd(k, _mm512_set1_pd(2.3190468138462996e-17)));
+  __m512d r2 = _mm512_mul_pd(r, r);
+  __m512d r4 = _mm512_mul_pd(r2, r2);
+  __m512d r8 = _mm512_mul_pd(r4, r4);
+#define LINEAR(a, b) _mm512_add_pd(_mm512_set1_pd(a), _mm512_mul_pd(r, _mm512_set1_pd(b)))
+  __m512d q0 = _mm512_add_pd(_mm512_set1_pd(1), r);
+  __m512d q1 = LINEAR(0.5, 0.16666666666666666);
+  __m512d q2 = LINEAR(0.041666666666666664, 0.008333333333333333);
+  __m512d q3 = LINEAR(0.001388888888888889, 0.0001984126984126984);
+  __m512d q4 = LINEAR(2.48015873015873e-05, 2.7557319223985893e-06);
+  __m512d q5 = LINEAR(2.755731922398589e-07, 2.505210838544172e-08);
+#undef LINEAR
+  __m512d s0 = _mm512_add_pd(q0, _mm512_mul_pd(r2, q1));
+  __m512d s1 = _mm512_add_pd(q2, _mm512_mul_pd(r2, q3));
+  __m512d s2 = _mm512_add_pd(q4, _mm512_mul_pd(r2, q5));
+  __m512d p = _mm512_add_pd(_mm512_add_pd(s0, _mm512_mul_pd(r4, s1)), _mm512_mul_pd(r8, s2));
+  __m512i bits = _mm512_slli_epi64(_mm512_add_epi64(_mm512_castpd_si512(shifted), _mm512_set1_epi64(1023)), 52);
+  return _mm512_mul_pd(p, _mm512_castsi512_pd(bits));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stage table as columns: a stage's value of a field by one permute (at most 16 stages).
+
+typedef struct { __m512d low, high; } Column;
+
+typedef struct {
+  Column mu, sigma, neverEnding, c0, c1, c2, advanceAdd;
+  Column cumulative[MAX_STAGES];
+  long exitSlots;
+  const double *table;
+  long stride;
+  Ziggurat z;
+  double horizon, leverStart, cycleMultiplier;
+} Stages;
+
+VEC Column column(const double *table, long stride, long stages, long field) {
+  double v[16] = {0};
+  for (long s = 0; s < stages; s++) v[s] = table[s * stride + field];
+  Column c = {_mm512_loadu_pd(v), _mm512_loadu_pd(v + 8)};
+  return c;
+}
+
+VEC __m512d lookup(Column c, __m512i stage) { return _mm512_permutex2var_pd(c.low, stage, c.high); }
+
+/// `TrialKernel.endOfStay` for the lanes of `m`: moves `t` on and returns the next stage,
+/// STAY_WON or STAY_ENDED.
+VEC __m512i end_of_stay(
+  const Stages *st, VectorRandom *r, __mmask8 m, __m512i stage, __m512d stayStart, __m512d *t,
+  __m512d remaining, __m512d x, __mmask8 never, __m512d shift, __m512d timeScale
+) {
+  __mmask8 after = _mm512_cmp_pd_mask(stayStart, _mm512_set1_pd(st->leverStart), _CMP_GE_OQ);
+  __m512d stretched = _mm512_mask_mul_pd(remaining, after, remaining, _mm512_set1_pd(st->cycleMultiplier));
+  *t = _mm512_add_pd(*t, _mm512_mul_pd(stretched, timeScale));
+  __mmask8 inside = _mm512_cmp_pd_mask(*t, _mm512_set1_pd(st->horizon), _CMP_LT_OQ);
+  __m512d eta = _mm512_add_pd(
+    _mm512_add_pd(lookup(st->c0, stage), _mm512_mul_pd(x, _mm512_add_pd(lookup(st->c1, stage), _mm512_mul_pd(x, lookup(st->c2, stage))))),
+    shift);
+  __m512d u = vector_uniform(r, m);
+  __m512d q = vector_exp(_mm512_xor_pd(eta, _mm512_set1_pd(-0.0)));
+  __m512d onePlusQ = _mm512_add_pd(_mm512_set1_pd(1), q);
+  __mmask8 lost = _mm512_cmp_pd_mask(_mm512_mul_pd(u, onePlusQ), _mm512_set1_pd(1), _CMP_LT_OQ);
+  __m512d add = lookup(st->advanceAdd, stage);
+  __mmask8 lever = after & _mm512_cmp_pd_mask(add, _mm512_setzero_pd(), _CMP_NEQ_UQ);
+  if (__builtin_expect(lever != 0, 0)) {
+    __m512d p = _mm512_min_pd(_mm512_set1_pd(1), _mm512_max_pd(_mm512_setzero_pd(),
+      _mm512_sub_pd(_mm512_div_pd(_mm512_set1_pd(1), onePlusQ), add)));
+    __mmask8 lostLever = _mm512_cmp_pd_mask(u, p, _CMP_LT_OQ);
+    lost = (lost & (__mmask8)~lever) | (lostLever & lever);
+  }
+  __m512d v = vector_uniform(r, m);
+  __m512i k = _mm512_set1_epi64(ROW_EXITS);
+  for (long j = 0; j < st->exitSlots; j++) {
+    __mmask8 past = _mm512_cmp_pd_mask(v, lookup(st->cumulative[j], stage), _CMP_GE_OQ);
+    k = _mm512_mask_add_epi64(k, past, k, _mm512_set1_epi64(2));
+  }
+  __m512i slot = _mm512_add_epi64(_mm512_mullo_epi64(stage, _mm512_set1_epi64(st->stride)), _mm512_add_epi64(k, _mm512_set1_epi64(1)));
+  __m512i target = _mm512_cvttpd_epi64(_mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, slot, st->table, 8));
+  __mmask8 won = _mm512_cmplt_epi64_mask(target, _mm512_setzero_si512());
+  __m512i next = _mm512_mask_mov_epi64(target, won, _mm512_set1_epi64(STAY_WON));
+  __mmask8 ended = never | (__mmask8)~inside | lost;
+  return _mm512_mask_mov_epi64(next, ended, _mm512_set1_epi64(STAY_ENDED));
+}
+
+/// `TrialKernel.bookWithoutBranching` for the lanes of `m`, in lane order.
+VEC void book(const PCOpenTrial *o, __mmask8 m, __m512i next, __m512d t, __m512i deal) {
+  __mmask8 won = m & _mm512_cmpeq_epi64_mask(next, _mm512_set1_epi64(STAY_WON));
+  if (!won) return;
+  double ts[8];
+  int64_t ds[8];
+  _mm512_storeu_pd(ts, t);
+  _mm512_storeu_si512(ds, deal);
+  for (int k = 0; k < 8; k++) {
+    if (!(won >> k & 1)) continue;
+    double tc = ts[k] < o->lastDay ? ts[k] : o->lastDay;
+    long p = o->periodOfDay[(long)tc];
+    if (p < 0) continue;
+    const unsigned char *record = o->deals + ds[k] * o->layout.stride;
+    double amount;
+    int32_t group;
+    memcpy(&amount, record + o->layout.amount, 8);
+    memcpy(&group, record + o->layout.group, 4);
+    double value = tc >= o->leverStart ? amount * o->sizeMultiplier : amount;
+    long i = o->trial * o->periods + p;
+    o->bookings[i] += value;
+    o->wonDeals[i] += 1.0;
+    o->fromOpen[i] += value;
+    if (o->groupBookings) {
+      long j = (o->trial * o->groups + group) * o->periods + p;
+      o->groupBookings[j] += value;
+      o->groupWonDeals[j] += 1;
+      o->groupFromOpen[j] += value;
+    }
+    o->dealWins[ds[k]] += 1;
+  }
+}
+
+/// Doubles at byte offset `offset` of the records of `deal`.
+VEC __m512d deal_field(const PCOpenTrial *o, __mmask8 m, __m512i byteBase, long offset) {
+  return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, _mm512_add_epi64(byteBase, _mm512_set1_epi64(offset)), o->deals, 1);
+}
+
+VEC __m512i deal_int32(const PCOpenTrial *o, __mmask8 m, __m512i byteBase, long offset) {
+  __m256i v = _mm512_mask_i64gather_epi32(_mm256_setzero_si256(), m, _mm512_add_epi64(byteBase, _mm512_set1_epi64(offset)), o->deals, 1);
+  return _mm512_cvtepi32_epi64(v);
+}
+
+/// The loss log-odds shift of each deal: its rep's (this block) plus its ramp's.
+VEC __m512d deal_shift(const PCOpenTrial *o, __mmask8 m, __m512i byteBase) {
+  __m512i rep = deal_int32(o, m, byteBase, o->layout.rep);
+  __m512d repShift = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, rep, o->repShift, 8);
+  return _mm512_add_pd(repShift, deal_field(o, m, byteBase, o->layout.rampShift));
+}
+
+/// `TrialKernel.takeDeals` for the `count` (<= 8) deals from `first`: each one's first,
+/// age-conditioned stay; returns how many moved on (stored in the lanes from `active`).
+VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long first, int count, long active) {
+  __mmask8 m = (__mmask8)((1u << count) - 1);
+  __m512i deal = _mm512_add_epi64(_mm512_set1_epi64(first), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+  __m512i byteBase = _mm512_mullo_epi64(deal, _mm512_set1_epi64(o->layout.stride));
+  __m512i stage = deal_int32(o, m, byteBase, o->layout.stage);
+  __m512d age = deal_field(o, m, byteBase, o->layout.ageDays);
+  __m512d logAge = deal_field(o, m, byteBase, o->layout.logAge);
+  __m512d timeScale = deal_field(o, m, byteBase, o->layout.timeScale);
+  __m512d shift = deal_shift(o, m, byteBase);
+  __mmask8 hasNever = (__mmask8)(first >= o->neverEndingCount ? 0
+    : (o->neverEndingCount - first >= 8 ? 0xFF : (1u << (o->neverEndingCount - first)) - 1)) & m;
+  __m512d dealNever = _mm512_maskz_loadu_pd(hasNever, o->neverEnding + first);
+  VectorRandom r = vector_streams(o->trialKey, deal);
+
+  __mmask8 aged = m & _mm512_cmp_pd_mask(age, _mm512_setzero_pd(), _CMP_GT_OQ);
+  __mmask8 fresh = m & (__mmask8)~aged;
+  // The never-ending draw: aged deals by their own probability, fresh ones by the stage's π.
+  __m512d pi = lookup(st->neverEnding, stage);
+  __m512d neverP = _mm512_mask_mov_pd(pi, aged, dealNever);
+  __mmask8 drawNever = m & _mm512_cmp_pd_mask(neverP, _mm512_setzero_pd(), _CMP_GT_OQ);
+  __mmask8 never = 0;
+  if (drawNever) {
+    __m512d un = vector_uniform(&r, drawNever);
+    never = drawNever & _mm512_cmp_pd_mask(un, neverP, _CMP_LT_OQ);
+  }
+
+  __m512d mu = lookup(st->mu, stage);
+  __m512d sigma = lookup(st->sigma, stage);
+  // Conditioning (z0, alpha, 1/alpha), three doubles per deal.
+  __m512i condIndex = _mm512_mullo_epi64(deal, _mm512_set1_epi64(3));
+  __m512d z0 = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), aged, condIndex, o->conditioning, 8);
+  __m512d alpha = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), aged, _mm512_add_epi64(condIndex, _mm512_set1_epi64(1)), o->conditioning, 8);
+  __m512d step = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), aged, _mm512_add_epi64(condIndex, _mm512_set1_epi64(2)), o->conditioning, 8);
+  // |z0| < inf (z0 finite; NaN is not).
+  __mmask8 finite = aged & _mm512_cmp_pd_mask(_mm512_abs_pd(z0), _mm512_set1_pd(INFINITY), _CMP_LT_OQ);
+  __mmask8 below = finite & _mm512_cmp_pd_mask(z0, _mm512_setzero_pd(), _CMP_LE_OQ);
+  __mmask8 above = finite & (__mmask8)~below;
+
+  // Fresh stays and the first try of plain rejection share one normal draw.
+  __m512d n = vector_normal(&r, fresh | below, &st->z);
+  __m512d zz = n;
+  __mmask8 pending = below & (__mmask8)~_mm512_cmp_pd_mask(n, z0, _CMP_GT_OQ);
+  while (pending) {
+    __m512d again = vector_normal(&r, pending, &st->z);
+    __mmask8 ok = pending & _mm512_cmp_pd_mask(again, z0, _CMP_GT_OQ);
+    zz = _mm512_mask_mov_pd(zz, ok, again);
+    pending &= (__mmask8)~ok;
+  }
+  // Robert's exponential proposal above z0 > 0.
+  pending = above;
+  while (pending) {
+    __m512d e1 = vector_exponential(&r, pending, &st->z);
+    __m512d proposal = _mm512_add_pd(z0, _mm512_mul_pd(e1, step));
+    __m512d d = _mm512_sub_pd(proposal, alpha);
+    __m512d e2 = vector_exponential(&r, pending, &st->z);
+    __mmask8 ok = pending & _mm512_cmp_pd_mask(_mm512_mul_pd(_mm512_set1_pd(2), e2), _mm512_mul_pd(d, d), _CMP_GE_OQ);
+    zz = _mm512_mask_mov_pd(zz, ok, proposal);
+    pending &= (__mmask8)~ok;
+  }
+  __m512d logT = _mm512_add_pd(mu, _mm512_mul_pd(sigma, zz));
+  __m512d length = vector_exp(logT);
+  // Aged: what is left of the stay (0 for a non-finite z0, whose log length is log age).
+  __m512d left = _mm512_max_pd(_mm512_setzero_pd(), _mm512_sub_pd(length, age));
+  __m512d remaining = _mm512_mask_mov_pd(length, aged, left);
+  __mmask8 stuck = aged & (__mmask8)~finite;
+  remaining = _mm512_mask_mov_pd(remaining, stuck, _mm512_setzero_pd());
+  __m512d x = _mm512_mask_mov_pd(logT, stuck, logAge);
+
+  __m512d t = _mm512_setzero_pd();
+  __m512i next = end_of_stay(st, &r, m, stage, _mm512_setzero_pd(), &t, remaining, x, never, shift, timeScale);
+  book(o, m, next, t, deal);
+
+  __mmask8 keep = m & _mm512_cmpge_epi64_mask(next, _mm512_setzero_si512());
+  _mm512_storeu_si512(l->s0 + active, _mm512_maskz_compress_epi64(keep, r.s0));
+  _mm512_storeu_si512(l->s1 + active, _mm512_maskz_compress_epi64(keep, r.s1));
+  _mm512_storeu_si512(l->s2 + active, _mm512_maskz_compress_epi64(keep, r.s2));
+  _mm512_storeu_si512(l->s3 + active, _mm512_maskz_compress_epi64(keep, r.s3));
+  _mm512_storeu_pd(l->t + active, _mm512_maskz_compress_pd(keep, t));
+  _mm512_storeu_si512(l->stage + active, _mm512_maskz_compress_epi64(keep, next));
+  _mm512_storeu_si512(l->deal + active, _mm512_maskz_compress_epi64(keep, deal));
+  _mm512_storeu_si512(l->stays + active, _mm512_maskz_compress_epi64(keep, _mm512_set1_epi64(1)));
+  return __builtin_popcount(keep);
+}
+
+/// `TrialKernel.advanceLanes`: one fresh stay for each of the `active` lanes; returns how many
+/// are still open, packed first in their order.
+VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, long active) {
+  long kept = 0;
+  for (long i = 0; i < active; i += 8) {
+    long count = active - i < 8 ? active - i : 8;
+    __mmask8 m = (__mmask8)((1u << count) - 1);
+    VectorRandom r = {
+      _mm512_maskz_loadu_epi64(m, l->s0 + i), _mm512_maskz_loadu_epi64(m, l->s1 + i),
+      _mm512_maskz_loadu_epi64(m, l->s2 + i), _mm512_maskz_loadu_epi64(m, l->s3 + i)};
+    __m512d t = _mm512_maskz_loadu_pd(m, l->t + i);
+    __m512i stage = _mm512_maskz_loadu_epi64(m, l->stage + i);
+    __m512i deal = _mm512_maskz_loadu_epi64(m, l->deal + i);
+    __m512i stays = _mm512_add_epi64(_mm512_maskz_loadu_epi64(m, l->stays + i), _mm512_set1_epi64(1));
+    __m512i byteBase = _mm512_mullo_epi64(deal, _mm512_set1_epi64(o->layout.stride));
+    __m512d shift = deal_shift(o, m, byteBase);
+    __m512d timeScale = deal_field(o, m, byteBase, o->layout.timeScale);
+
+    // `TrialKernel.freshStayStep`.
+    __m512d pi = lookup(st->neverEnding, stage);
+    __mmask8 drawNever = m & _mm512_cmp_pd_mask(pi, _mm512_setzero_pd(), _CMP_GT_OQ);
+    __mmask8 never = 0;
+    if (drawNever) {
+      __m512d un = vector_uniform(&r, drawNever);
+      never = drawNever & _mm512_cmp_pd_mask(un, pi, _CMP_LT_OQ);
+    }
+    __m512d logT = _mm512_add_pd(lookup(st->mu, stage), _mm512_mul_pd(lookup(st->sigma, stage), vector_normal(&r, m, &st->z)));
+    __m512d length = vector_exp(logT);
+    __m512d start = t;
+    __m512i next = end_of_stay(st, &r, m, stage, start, &t, length, logT, never, shift, timeScale);
+    book(o, m, next, t, deal);
+
+    __mmask8 keep = m & _mm512_cmpge_epi64_mask(next, _mm512_setzero_si512())
+      & _mm512_cmplt_epi64_mask(stays, _mm512_set1_epi64(o->maxStaysPerDeal));
+    // Compress in registers, then store whole vectors: kept <= i, so this overwrites only lanes
+    // already read.
+    _mm512_storeu_si512(l->s0 + kept, _mm512_maskz_compress_epi64(keep, r.s0));
+    _mm512_storeu_si512(l->s1 + kept, _mm512_maskz_compress_epi64(keep, r.s1));
+    _mm512_storeu_si512(l->s2 + kept, _mm512_maskz_compress_epi64(keep, r.s2));
+    _mm512_storeu_si512(l->s3 + kept, _mm512_maskz_compress_epi64(keep, r.s3));
+    _mm512_storeu_pd(l->t + kept, _mm512_maskz_compress_pd(keep, t));
+    _mm512_storeu_si512(l->stage + kept, _mm512_maskz_compress_epi64(keep, next));
+    _mm512_storeu_si512(l->deal + kept, _mm512_maskz_compress_epi64(keep, deal));
+    _mm512_storeu_si512(l->stays + kept, _mm512_maskz_compress_epi64(keep, stays));
+    kept += __builtin_popcount(keep);
+  }
+  return kept;
+}
+
+VEC_FN long run_open_trial(const PCOpenTrial *o, PCLanes *l) {
+  Stages st;
+  memset(&st, 0, sizeof st);
+  st.table = o->table;
+  st.stride = o->stride;
+  st.exitSlots = (o->stride - ROW_EXITS) / 2 - 1;
+  st.z = (Ziggurat){o->zx, o->zf, o->zxe, o->zfe, o->zr, o->zre};
+  st.horizon = o->horizon;
+  st.leverStart = o->leverStart;
+  st.cycleMultiplier = o->cycleMultiplier;
+  st.mu = column(o->table, o->stride, o->stages, ROW_P1);
+  st.sigma = column(o->table, o->stride, o->stages, ROW_P2);
+  st.neverEnding = column(o->table, o->stride, o->stages, ROW_NEVER);
+  st.c0 = column(o->table, o->stride, o->stages, ROW_C0);
+  st.c1 = column(o->table, o->stride, o->stages, ROW_C1);
+  st.c2 = column(o->table, o->stride, o->stages, ROW_C2);
+  st.advanceAdd = column(o->table, o->stride, o->stages, ROW_ADVANCE_ADD);
+  for (long j = 0; j < st.exitSlots && j < MAX_STAGES; j++)
+    st.cumulative[j] = column(o->table, o->stride, o->stages, ROW_EXITS + 2 * j);
+
+  long laneCount = o->laneCount < l->capacity ? o->laneCount : l->capacity;
+  long next = 0, active = 0, laneStays = 0;
+  for (;;) {
+    while (active < laneCount && next < o->dealCount) {
+      long room = laneCount - active, left = o->dealCount - next;
+      int count = (int)(room < 8 ? (left < room ? left : room) : (left < 8 ? left : 8));
+      active += take_deals(o, &st, l, next, count, active);
+      next += count;
+    }
+    if (active == 0) break;
+    laneStays += active;
+    active = advance_lanes(o, &st, l, active);
+  }
+  return laneStays + o->dealCount;
+}
+
+long pc_run_open_trial(const PCOpenTrial *o, PCLanes *l) {
+  if (o->stages > MAX_STAGES || o->stages < 1) return -1;
+  return run_open_trial(o, l);
+}
+
+#else
+
+long pc_run_open_trial(const PCOpenTrial *o, PCLanes *l) {
+  (void)o;
+  (void)l;
+  return -1;
+}
+
+#endif

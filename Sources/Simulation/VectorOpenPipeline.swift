@@ -1,0 +1,89 @@
+import CSimulationKernel
+import Foundation
+
+/// When the open-pipeline trial loop runs in the AVX-512 C kernel (`CSimulationKernel`), which
+/// computes exactly what `TrialKernel.runOpenPipeline` computes, eight deals at a time.
+///
+/// It applies when the processor has AVX-512 (F and DQ), every stage's stay is lognormal (the
+/// family the fits choose most often) and there are at most 16 stages; otherwise the Swift loop
+/// runs. `PIPECAST_VECTOR_KERNEL=0` turns it off (to compare the two, or to rule it out).
+enum VectorKernel {
+  static let maximumStages = 16
+
+  static let available: Bool = {
+    if let flag = ProcessInfo.processInfo.environment["PIPECAST_VECTOR_KERNEL"],
+      ["0", "off", "false", "no"].contains(flag.lowercased())
+    {
+      return false
+    }
+    return pc_vector_kernel_available() != 0
+  }()
+
+  /// Whether a stage table (`ParameterSet.stageTable`) fits the kernel: 1 to 16 stages, every
+  /// stay lognormal.
+  static func applies(table: UnsafePointer<Double>, stride: Int) -> Bool {
+    let n = (stride - StageRow.exits) / 2 - 1
+    guard n >= 1 && n <= maximumStages else { return false }
+    for s in 0..<n where Int(table[s * stride + StageRow.family]) != 1 { return false }
+    return true
+  }
+
+  /// The byte layout of `DealRecord`, read from the compiler rather than assumed.
+  static let dealLayout = PCDealLayout(
+    stride: MemoryLayout<DealRecord>.stride,
+    stage: MemoryLayout<DealRecord>.offset(of: \.stage)!,
+    rep: MemoryLayout<DealRecord>.offset(of: \.rep)!,
+    group: MemoryLayout<DealRecord>.offset(of: \.group)!,
+    ageDays: MemoryLayout<DealRecord>.offset(of: \.ageDays)!,
+    logAge: MemoryLayout<DealRecord>.offset(of: \.logAge)!,
+    amount: MemoryLayout<DealRecord>.offset(of: \.amount)!,
+    rampShift: MemoryLayout<DealRecord>.offset(of: \.rampShift)!,
+    timeScale: MemoryLayout<DealRecord>.offset(of: \.timeScale)!)
+}
+
+/// A worker's scratch lanes for the C kernel.
+struct VectorLanes: @unchecked Sendable {
+  let lanes: OpaquePointer
+
+  /// Nil when the kernel is unavailable (or the allocation failed: the Swift loop runs then).
+  static func allocate(capacity: Int) -> VectorLanes? {
+    guard VectorKernel.available, let lanes = pc_lanes_create(capacity) else { return nil }
+    return VectorLanes(lanes: lanes)
+  }
+
+  func deallocate() { pc_lanes_destroy(lanes) }
+}
+
+extension TrialKernel {
+  /// Stages in the table (a row holds one exit slot per stage, plus one).
+  var stageCount: Int { (stride - StageRow.exits) / 2 - 1 }
+
+  /// Whether this block's table can run in the C kernel.
+  var vectorKernelApplies: Bool { VectorKernel.applies(table: table, stride: stride) }
+
+  /// `runOpenPipeline` in the C kernel: the same arguments, the same totals, bit for bit.
+  mutating func runOpenPipelineVector(
+    trial: Int, deals: UnsafeBufferPointer<DealRecord>, repShift: UnsafePointer<Double>,
+    neverEnding: UnsafeBufferPointer<Double>, conditioning: UnsafeBufferPointer<Conditioning>,
+    dealWins: UnsafeMutablePointer<Int32>, trialKey: UInt64, lanes: VectorLanes, laneCount: Int
+  ) {
+    precondition(MemoryLayout<Conditioning>.stride == 3 * MemoryLayout<Double>.stride)
+    let conditioningDoubles = UnsafeRawPointer(conditioning.baseAddress)?.assumingMemoryBound(to: Double.self)
+    var o = PCOpenTrial(
+      table: table, stride: stride, stages: stageCount,
+      zx: UnsafePointer(z.x), zf: UnsafePointer(z.f), zxe: UnsafePointer(z.xe), zfe: UnsafePointer(z.fe),
+      zr: ZigguratTables.r, zre: ZigguratTables.re,
+      horizon: horizon, lastDay: max(0, horizon - 1), leverStart: leverStart,
+      cycleMultiplier: cycleMultiplier, sizeMultiplier: sizeMultiplier, periodOfDay: periodOfDay,
+      deals: UnsafeRawPointer(deals.baseAddress)?.assumingMemoryBound(to: UInt8.self),
+      dealCount: deals.count, layout: VectorKernel.dealLayout, repShift: repShift,
+      neverEnding: neverEnding.baseAddress, neverEndingCount: neverEnding.count,
+      conditioning: conditioningDoubles, dealWins: dealWins, trialKey: trialKey, trial: trial,
+      periods: slots.periods, groups: slots.groups, bookings: slots.bookings, wonDeals: slots.wonDeals,
+      fromOpen: slots.fromOpen, groupBookings: slots.groupBookings, groupFromOpen: slots.groupFromOpen,
+      groupWonDeals: slots.groupWonDeals, laneCount: laneCount, maxStaysPerDeal: Self.maxStaysPerDeal)
+    let stays = pc_run_open_trial(&o, lanes.lanes)
+    precondition(stays >= 0, "the vector kernel refused a trial it was given")
+    steps &+= stays
+  }
+}
