@@ -24,6 +24,8 @@ enum {
   ROW_EXITS = 12,
   STAY_ENDED = -1, STAY_WON = -2,
   MAX_STAGES = 16,
+  /// How far ahead `take_deals` prefetches (deals).
+  PREFETCH_DEALS = 96,
 };
 
 struct PCLanes {
@@ -424,6 +426,16 @@ VEC __m512d deal_shift(const PCOpenTrial *o, __mmask8 m, __m512i byteBase) {
 /// age-conditioned stay; returns how many moved on (stored in the lanes from `active`).
 VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long first, int count, long active) {
   __mmask8 m = (__mmask8)((1u << count) - 1);
+  // Deals are read once per trial, in order, through gathers the hardware prefetcher does not
+  // follow: fetch the records, conditioning and never-ending odds of deals well ahead.
+  long ahead = first + PREFETCH_DEALS;
+  if (ahead + 8 <= o->dealCount) {
+    const char *record = (const char *)o->deals + ahead * o->layout.stride;
+    for (long b = 0; b < 8 * o->layout.stride; b += 64) _mm_prefetch(record + b, _MM_HINT_T0);
+    const char *cond = (const char *)(o->conditioning + 3 * ahead);
+    for (long b = 0; b < 8 * 24; b += 64) _mm_prefetch(cond + b, _MM_HINT_T0);
+    if (ahead + 8 <= o->neverEndingCount) _mm_prefetch((const char *)(o->neverEnding + ahead), _MM_HINT_T0);
+  }
   __m512i deal = _mm512_add_epi64(_mm512_set1_epi64(first), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
   __m512i byteBase = _mm512_mullo_epi64(deal, _mm512_set1_epi64(o->layout.stride));
   __m512i stage = deal_int32(o, m, byteBase, o->layout.stage);
@@ -433,7 +445,9 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   __m512d shift = deal_shift(o, m, byteBase);
   __mmask8 hasNever = (__mmask8)(first >= o->neverEndingCount ? 0
     : (o->neverEndingCount - first >= 8 ? 0xFF : (1u << (o->neverEndingCount - first)) - 1)) & m;
-  __m512d dealNever = _mm512_maskz_loadu_pd(hasNever, o->neverEnding + first);
+  // Only load when some lane has odds: a masked load from a null or unmapped address costs a
+  // fault-suppression assist even with every lane masked off.
+  __m512d dealNever = hasNever ? _mm512_maskz_loadu_pd(hasNever, o->neverEnding + first) : _mm512_setzero_pd();
   VectorRandom r = vector_streams(o->trialKey, deal);
 
   __mmask8 aged = m & _mm512_cmp_pd_mask(age, _mm512_setzero_pd(), _CMP_GT_OQ);
