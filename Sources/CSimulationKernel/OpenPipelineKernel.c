@@ -20,7 +20,7 @@
 #define VEC_FN __attribute__((target("avx512f,avx512dq"))) static
 
 enum {
-  ROW_P1 = 1, ROW_P2 = 2, ROW_NEVER = 5, ROW_C0 = 7, ROW_C1 = 8, ROW_C2 = 9, ROW_ADVANCE_ADD = 11,
+  ROW_P1 = 1, ROW_P2 = 2, ROW_P3 = 3, ROW_NEVER = 5, ROW_C0 = 7, ROW_C1 = 8, ROW_C2 = 9, ROW_ADVANCE_ADD = 11,
   ROW_EXITS = 12,
   STAY_ENDED = -1, STAY_WON = -2,
   MAX_STAGES = 16,
@@ -32,6 +32,8 @@ struct PCLanes {
   long capacity;
   uint64_t *s0, *s1, *s2, *s3;
   double *t;
+  /// Each deal's loss log-odds shift and time scale, read once when it is taken.
+  double *shift, *timeScale;
   int64_t *stage, *deal, *stays;
 };
 
@@ -46,10 +48,12 @@ PCLanes *pc_lanes_create(long capacity) {
   l->s2 = aligned_alloc(64, (size_t)n * 8);
   l->s3 = aligned_alloc(64, (size_t)n * 8);
   l->t = aligned_alloc(64, (size_t)n * 8);
+  l->shift = aligned_alloc(64, (size_t)n * 8);
+  l->timeScale = aligned_alloc(64, (size_t)n * 8);
   l->stage = aligned_alloc(64, (size_t)n * 8);
   l->deal = aligned_alloc(64, (size_t)n * 8);
   l->stays = aligned_alloc(64, (size_t)n * 8);
-  if (!l->s0 || !l->s1 || !l->s2 || !l->s3 || !l->t || !l->stage || !l->deal || !l->stays) {
+  if (!l->s0 || !l->s1 || !l->s2 || !l->s3 || !l->t || !l->shift || !l->timeScale || !l->stage || !l->deal || !l->stays) {
     pc_lanes_destroy(l);
     return NULL;
   }
@@ -59,7 +63,7 @@ PCLanes *pc_lanes_create(long capacity) {
 void pc_lanes_destroy(PCLanes *l) {
   if (!l) return;
   free(l->s0); free(l->s1); free(l->s2); free(l->s3);
-  free(l->t); free(l->stage); free(l->deal); free(l->stays);
+  free(l->t); free(l->shift); free(l->timeScale); free(l->stage); free(l->deal); free(l->stays);
   free(l);
 }
 
@@ -315,7 +319,7 @@ VEC __m512d vector_exp(__m512d x) {
 typedef struct { __m512d low, high; } Column;
 
 typedef struct {
-  Column mu, sigma, neverEnding, c0, c1, c2, advanceAdd;
+  Column mu, sigma, inverseSigma, neverEnding, c0, c1, c2, advanceAdd;
   Column cumulative[MAX_STAGES];
   long exitSlots;
   const double *table;
@@ -372,20 +376,28 @@ VEC __m512i end_of_stay(
   return _mm512_mask_mov_epi64(next, ended, _mm512_set1_epi64(STAY_ENDED));
 }
 
-/// `TrialKernel.bookWithoutBranching` for the lanes of `m`, in lane order.
+/// `TrialKernel.bookWithoutBranching` for the lanes of `m`, in lane order. The clamp to the
+/// last day and the period lookup are vector work; only wins inside a period reach the scalar
+/// loop, which reads its lanes from registers (a reload of a just-stored vector would stall).
 VEC void book(const PCOpenTrial *o, __mmask8 m, __m512i next, __m512d t, __m512i deal) {
   __mmask8 won = m & _mm512_cmpeq_epi64_mask(next, _mm512_set1_epi64(STAY_WON));
   if (!won) return;
-  double ts[8];
-  int64_t ds[8];
-  _mm512_storeu_pd(ts, t);
-  _mm512_storeu_si512(ds, deal);
-  for (int k = 0; k < 8; k++) {
-    if (!(won >> k & 1)) continue;
-    double tc = ts[k] < o->lastDay ? ts[k] : o->lastDay;
-    long p = o->periodOfDay[(long)tc];
-    if (p < 0) continue;
-    const unsigned char *record = o->deals + ds[k] * o->layout.stride;
+  __m512d clamped = _mm512_min_pd(t, _mm512_set1_pd(o->lastDay));
+  __m512i day = _mm512_cvttpd_epi64(clamped);
+  __m512i period = _mm512_cvtepi32_epi64(
+    _mm512_mask_i64gather_epi32(_mm256_setzero_si256(), won, day, o->periodOfDay, 4));
+  __mmask8 counted = won & _mm512_cmpge_epi64_mask(period, _mm512_setzero_si512());
+  if (!counted) return;
+  int n = __builtin_popcount(counted);
+  __m512d times = _mm512_maskz_compress_pd(counted, clamped);
+  __m512i deals = _mm512_maskz_compress_epi64(counted, deal);
+  __m512i periods = _mm512_maskz_compress_epi64(counted, period);
+  for (int k = 0; k < n; k++) {
+    __m512i lane = _mm512_set1_epi64(k);
+    double tc = _mm_cvtsd_f64(_mm512_castpd512_pd128(_mm512_permutexvar_pd(lane, times)));
+    long d = _mm_cvtsi128_si64(_mm512_castsi512_si128(_mm512_permutexvar_epi64(lane, deals)));
+    long p = _mm_cvtsi128_si64(_mm512_castsi512_si128(_mm512_permutexvar_epi64(lane, periods)));
+    const unsigned char *record = o->deals + d * o->layout.stride;
     double amount;
     int32_t group;
     memcpy(&amount, record + o->layout.amount, 8);
@@ -401,7 +413,7 @@ VEC void book(const PCOpenTrial *o, __mmask8 m, __m512i next, __m512d t, __m512i
       o->groupWonDeals[j] += 1;
       o->groupFromOpen[j] += value;
     }
-    o->dealWins[ds[k]] += 1;
+    o->dealWins[d] += 1;
   }
 }
 
@@ -427,13 +439,11 @@ VEC __m512d deal_shift(const PCOpenTrial *o, __mmask8 m, __m512i byteBase) {
 VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long first, int count, long active) {
   __mmask8 m = (__mmask8)((1u << count) - 1);
   // Deals are read once per trial, in order, through gathers the hardware prefetcher does not
-  // follow: fetch the records, conditioning and never-ending odds of deals well ahead.
+  // follow: fetch the records and never-ending odds of deals well ahead.
   long ahead = first + PREFETCH_DEALS;
   if (ahead + 8 <= o->dealCount) {
     const char *record = (const char *)o->deals + ahead * o->layout.stride;
     for (long b = 0; b < 8 * o->layout.stride; b += 64) _mm_prefetch(record + b, _MM_HINT_T0);
-    const char *cond = (const char *)(o->conditioning + 3 * ahead);
-    for (long b = 0; b < 8 * 24; b += 64) _mm_prefetch(cond + b, _MM_HINT_T0);
     if (ahead + 8 <= o->neverEndingCount) _mm_prefetch((const char *)(o->neverEnding + ahead), _MM_HINT_T0);
   }
   __m512i deal = _mm512_add_epi64(_mm512_set1_epi64(first), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
@@ -450,6 +460,8 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   __m512d dealNever = hasNever ? _mm512_maskz_loadu_pd(hasNever, o->neverEnding + first) : _mm512_setzero_pd();
   VectorRandom r = vector_streams(o->trialKey, deal);
 
+  __m512d mu = lookup(st->mu, stage);
+  __m512d sigma = lookup(st->sigma, stage);
   __mmask8 aged = m & _mm512_cmp_pd_mask(age, _mm512_setzero_pd(), _CMP_GT_OQ);
   __mmask8 fresh = m & (__mmask8)~aged;
   // The never-ending draw: aged deals by their own probability, fresh ones by the stage's π.
@@ -462,13 +474,12 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
     never = drawNever & _mm512_cmp_pd_mask(un, neverP, _CMP_LT_OQ);
   }
 
-  __m512d mu = lookup(st->mu, stage);
-  __m512d sigma = lookup(st->sigma, stage);
-  // Conditioning (z0, alpha, 1/alpha), three doubles per deal.
-  __m512i condIndex = _mm512_mullo_epi64(deal, _mm512_set1_epi64(3));
-  __m512d z0 = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), aged, condIndex, o->conditioning, 8);
-  __m512d alpha = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), aged, _mm512_add_epi64(condIndex, _mm512_set1_epi64(1)), o->conditioning, 8);
-  __m512d step = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), aged, _mm512_add_epi64(condIndex, _mm512_set1_epi64(2)), o->conditioning, 8);
+  // `TrialKernel.conditioning`: Robert's z0 = (log age − μ)/σ, w = √(z0² + 4), α = (z0 + w)/2,
+  // 1/α = (w − z0)/2, the same operations as the Swift table (square roots are exact-rounded).
+  __m512d z0 = _mm512_maskz_mul_pd(aged, _mm512_sub_pd(logAge, mu), lookup(st->inverseSigma, stage));
+  __m512d w = _mm512_sqrt_pd(_mm512_add_pd(_mm512_mul_pd(z0, z0), _mm512_set1_pd(4)));
+  __m512d alpha = _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_add_pd(z0, w));
+  __m512d step = _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_sub_pd(w, z0));
   // |z0| < inf (z0 finite; NaN is not).
   __mmask8 finite = aged & _mm512_cmp_pd_mask(_mm512_abs_pd(z0), _mm512_set1_pd(INFINITY), _CMP_LT_OQ);
   __mmask8 below = finite & _mm512_cmp_pd_mask(z0, _mm512_setzero_pd(), _CMP_LE_OQ);
@@ -514,6 +525,8 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   _mm512_storeu_si512(l->s2 + active, _mm512_maskz_compress_epi64(keep, r.s2));
   _mm512_storeu_si512(l->s3 + active, _mm512_maskz_compress_epi64(keep, r.s3));
   _mm512_storeu_pd(l->t + active, _mm512_maskz_compress_pd(keep, t));
+  _mm512_storeu_pd(l->shift + active, _mm512_maskz_compress_pd(keep, shift));
+  _mm512_storeu_pd(l->timeScale + active, _mm512_maskz_compress_pd(keep, timeScale));
   _mm512_storeu_si512(l->stage + active, _mm512_maskz_compress_epi64(keep, next));
   _mm512_storeu_si512(l->deal + active, _mm512_maskz_compress_epi64(keep, deal));
   _mm512_storeu_si512(l->stays + active, _mm512_maskz_compress_epi64(keep, _mm512_set1_epi64(1)));
@@ -534,9 +547,8 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
     __m512i stage = _mm512_maskz_loadu_epi64(m, l->stage + i);
     __m512i deal = _mm512_maskz_loadu_epi64(m, l->deal + i);
     __m512i stays = _mm512_add_epi64(_mm512_maskz_loadu_epi64(m, l->stays + i), _mm512_set1_epi64(1));
-    __m512i byteBase = _mm512_mullo_epi64(deal, _mm512_set1_epi64(o->layout.stride));
-    __m512d shift = deal_shift(o, m, byteBase);
-    __m512d timeScale = deal_field(o, m, byteBase, o->layout.timeScale);
+    __m512d shift = _mm512_maskz_loadu_pd(m, l->shift + i);
+    __m512d timeScale = _mm512_maskz_loadu_pd(m, l->timeScale + i);
 
     // `TrialKernel.freshStayStep`.
     __m512d pi = lookup(st->neverEnding, stage);
@@ -561,6 +573,8 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
     _mm512_storeu_si512(l->s2 + kept, _mm512_maskz_compress_epi64(keep, r.s2));
     _mm512_storeu_si512(l->s3 + kept, _mm512_maskz_compress_epi64(keep, r.s3));
     _mm512_storeu_pd(l->t + kept, _mm512_maskz_compress_pd(keep, t));
+    _mm512_storeu_pd(l->shift + kept, _mm512_maskz_compress_pd(keep, shift));
+    _mm512_storeu_pd(l->timeScale + kept, _mm512_maskz_compress_pd(keep, timeScale));
     _mm512_storeu_si512(l->stage + kept, _mm512_maskz_compress_epi64(keep, next));
     _mm512_storeu_si512(l->deal + kept, _mm512_maskz_compress_epi64(keep, deal));
     _mm512_storeu_si512(l->stays + kept, _mm512_maskz_compress_epi64(keep, stays));
@@ -581,6 +595,7 @@ VEC_FN long run_open_trial(const PCOpenTrial *o, PCLanes *l) {
   st.cycleMultiplier = o->cycleMultiplier;
   st.mu = column(o->table, o->stride, o->stages, ROW_P1);
   st.sigma = column(o->table, o->stride, o->stages, ROW_P2);
+  st.inverseSigma = column(o->table, o->stride, o->stages, ROW_P3);
   st.neverEnding = column(o->table, o->stride, o->stages, ROW_NEVER);
   st.c0 = column(o->table, o->stride, o->stages, ROW_C0);
   st.c1 = column(o->table, o->stride, o->stages, ROW_C1);

@@ -128,8 +128,8 @@ public struct PipelineSimulator: Sendable {
                       if let vectorLanes, kernel.vectorKernelApplies {
                         kernel.runOpenPipelineVector(
                           trial: trial, deals: deals, repShift: repShift.baseAddress!,
-                          neverEnding: neverEnding, conditioning: conditioning, dealWins: wins,
-                          trialKey: trialKey, lanes: vectorLanes, laneCount: laneCount)
+                          neverEnding: neverEnding, dealWins: wins, trialKey: trialKey,
+                          lanes: vectorLanes, laneCount: laneCount)
                       } else {
                         kernel.runOpenPipeline(
                           trial: trial, deals: deals, repShift: repShift.baseAddress!,

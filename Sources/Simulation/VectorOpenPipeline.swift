@@ -61,14 +61,14 @@ extension TrialKernel {
   /// Whether this block's table can run in the C kernel.
   var vectorKernelApplies: Bool { VectorKernel.applies(table: table, stride: stride) }
 
-  /// `runOpenPipeline` in the C kernel: the same arguments, the same totals, bit for bit.
+  /// `runOpenPipeline` in the C kernel: the same totals, bit for bit. The kernel computes each
+  /// deal's age conditioning itself (the same operations as `TrialKernel.conditioning`), which
+  /// reads a third of the memory of the precomputed table.
   mutating func runOpenPipelineVector(
     trial: Int, deals: UnsafeBufferPointer<DealRecord>, repShift: UnsafePointer<Double>,
-    neverEnding: UnsafeBufferPointer<Double>, conditioning: UnsafeBufferPointer<Conditioning>,
-    dealWins: UnsafeMutablePointer<Int32>, trialKey: UInt64, lanes: VectorLanes, laneCount: Int
+    neverEnding: UnsafeBufferPointer<Double>, dealWins: UnsafeMutablePointer<Int32>, trialKey: UInt64,
+    lanes: VectorLanes, laneCount: Int
   ) {
-    precondition(MemoryLayout<Conditioning>.stride == 3 * MemoryLayout<Double>.stride)
-    let conditioningDoubles = UnsafeRawPointer(conditioning.baseAddress)?.assumingMemoryBound(to: Double.self)
     var o = PCOpenTrial(
       table: table, stride: stride, stages: stageCount,
       zx: UnsafePointer(z.x), zf: UnsafePointer(z.f), zxe: UnsafePointer(z.xe), zfe: UnsafePointer(z.fe),
@@ -78,7 +78,7 @@ extension TrialKernel {
       deals: UnsafeRawPointer(deals.baseAddress)?.assumingMemoryBound(to: UInt8.self),
       dealCount: deals.count, layout: VectorKernel.dealLayout, repShift: repShift,
       neverEnding: neverEnding.baseAddress, neverEndingCount: neverEnding.count,
-      conditioning: conditioningDoubles, dealWins: dealWins, trialKey: trialKey, trial: trial,
+      dealWins: dealWins, trialKey: trialKey, trial: trial,
       periods: slots.periods, groups: slots.groups, bookings: slots.bookings, wonDeals: slots.wonDeals,
       fromOpen: slots.fromOpen, groupBookings: slots.groupBookings, groupFromOpen: slots.groupFromOpen,
       groupWonDeals: slots.groupWonDeals, laneCount: laneCount, maxStaysPerDeal: Self.maxStaysPerDeal)

@@ -38,8 +38,6 @@ typedef struct {
   /// Age-conditioned never-ending probabilities per deal (`neverEndingCount` may be 0).
   const double *neverEnding;
   long neverEndingCount;
-  /// Per deal (a, b, c): Robert's z0, alpha, 1/alpha for the lognormal first stay.
-  const double *conditioning;
   int32_t *dealWins;
   uint64_t trialKey;
   long trial;
