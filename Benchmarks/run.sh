@@ -34,9 +34,21 @@ python3 "$here/fit_vs_lifelines.py" 1000000
 echo "== KPIs: 1M deals by owner, 10M activities"
 "$bench" kpi 1000000 10000000
 
-echo "== simulation: 1M open deals, against numpy"
-"$bench" simulate 1000000 20
-python3 "$here/numpy_reference.py" 1000000 20
+echo "== simulation: 1M open deals, against numpy (stage steps per second of simulation time)"
+swift_line="$("$bench" simulate 1000000 60)"
+echo "$swift_line"
+"$bench" simulate 1000000 60 1
+echo "(the Swift loop alone, PIPECAST_VECTOR_KERNEL=0:)"
+PIPECAST_VECTOR_KERNEL=0 "$bench" simulate 1000000 20
+numpy_line="$(python3 "$here/numpy_reference.py" 1000000 20)"
+echo "$numpy_line"
+python3 - "$swift_line" "$numpy_line" <<'PY'
+import re, sys
+rate = lambda line: float(re.search(r"([0-9.]+) M stage steps/s", line).group(1))
+ours, numpy = rate(sys.argv[1]), rate(sys.argv[2])
+print(f"ratio: {ours / numpy:.1f}x the numpy reference ({ours:.1f} against {numpy:.1f} M stage steps/s; "
+      f"targets: 8x and 80 M steps/s)")
+PY
 
 echo "== forecast on the sample folder (scope all, 10,000 trials)"
 /usr/bin/time -f "forecast: %e s wall, peak %M KB" "$pipecast" forecast --data "$root/Samples/demo-crm" --trials 10000 >/dev/null 2>&1

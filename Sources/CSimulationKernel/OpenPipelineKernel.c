@@ -7,10 +7,14 @@
 // mirrors the Swift slow paths, using the same libm exp and log.
 #include "CSimulationKernel.h"
 
-#include <immintrin.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+// x86-64 only; PIPECAST_NO_VECTOR_KERNEL builds the fallback (every call reports "unavailable").
+#if defined(__x86_64__) && !defined(PIPECAST_NO_VECTOR_KERNEL)
+#define PC_VECTOR_KERNEL 1
+#include <immintrin.h>
+#endif
 
 // a * b + c must round twice, as in Swift: never a fused multiply-add.
 #pragma STDC FP_CONTRACT OFF
@@ -24,16 +28,15 @@ enum {
   ROW_EXITS = 12,
   STAY_ENDED = -1, STAY_WON = -2,
   MAX_STAGES = 16,
-  /// How far ahead `take_deals` prefetches (deals).
-  PREFETCH_DEALS = 96,
 };
 
 struct PCLanes {
   long capacity;
   uint64_t *s0, *s1, *s2, *s3;
   double *t;
-  /// Each deal's loss log-odds shift and time scale, read once when it is taken.
-  double *shift, *timeScale;
+  /// Each deal's loss log-odds shift, time scale, amount and group, read once when it is taken.
+  double *shift, *timeScale, *amount;
+  int64_t *group;
   int64_t *stage, *deal, *stays;
 };
 
@@ -50,10 +53,12 @@ PCLanes *pc_lanes_create(long capacity) {
   l->t = aligned_alloc(64, (size_t)n * 8);
   l->shift = aligned_alloc(64, (size_t)n * 8);
   l->timeScale = aligned_alloc(64, (size_t)n * 8);
+  l->amount = aligned_alloc(64, (size_t)n * 8);
+  l->group = aligned_alloc(64, (size_t)n * 8);
   l->stage = aligned_alloc(64, (size_t)n * 8);
   l->deal = aligned_alloc(64, (size_t)n * 8);
   l->stays = aligned_alloc(64, (size_t)n * 8);
-  if (!l->s0 || !l->s1 || !l->s2 || !l->s3 || !l->t || !l->shift || !l->timeScale || !l->stage || !l->deal || !l->stays) {
+  if (!l->s0 || !l->s1 || !l->s2 || !l->s3 || !l->t || !l->shift || !l->timeScale || !l->amount || !l->group || !l->stage || !l->deal || !l->stays) {
     pc_lanes_destroy(l);
     return NULL;
   }
@@ -63,12 +68,12 @@ PCLanes *pc_lanes_create(long capacity) {
 void pc_lanes_destroy(PCLanes *l) {
   if (!l) return;
   free(l->s0); free(l->s1); free(l->s2); free(l->s3);
-  free(l->t); free(l->shift); free(l->timeScale); free(l->stage); free(l->deal); free(l->stays);
+  free(l->t); free(l->shift); free(l->timeScale); free(l->amount); free(l->group); free(l->stage); free(l->deal); free(l->stays);
   free(l);
 }
 
 int pc_vector_kernel_available(void) {
-#if defined(__x86_64__)
+#if PC_VECTOR_KERNEL
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
 #else
@@ -76,7 +81,7 @@ int pc_vector_kernel_available(void) {
 #endif
 }
 
-#if defined(__x86_64__)
+#if PC_VECTOR_KERNEL
 
 // ---------------------------------------------------------------------------------------------
 // Scalar generator and slow paths (SimulationRandom).
@@ -379,7 +384,9 @@ VEC __m512i end_of_stay(
 /// `TrialKernel.bookWithoutBranching` for the lanes of `m`, in lane order. The clamp to the
 /// last day and the period lookup are vector work; only wins inside a period reach the scalar
 /// loop, which reads its lanes from registers (a reload of a just-stored vector would stall).
-VEC void book(const PCOpenTrial *o, __mmask8 m, __m512i next, __m512d t, __m512i deal) {
+VEC void book(
+  const PCOpenTrial *o, __mmask8 m, __m512i next, __m512d t, __m512i deal, __m512d amount, __m512i group
+) {
   __mmask8 won = m & _mm512_cmpeq_epi64_mask(next, _mm512_set1_epi64(STAY_WON));
   if (!won) return;
   __m512d clamped = _mm512_min_pd(t, _mm512_set1_pd(o->lastDay));
@@ -388,71 +395,51 @@ VEC void book(const PCOpenTrial *o, __mmask8 m, __m512i next, __m512d t, __m512i
     _mm512_mask_i64gather_epi32(_mm256_setzero_si256(), won, day, o->periodOfDay, 4));
   __mmask8 counted = won & _mm512_cmpge_epi64_mask(period, _mm512_setzero_si512());
   if (!counted) return;
+  // value = t >= lever start ? amount × size multiplier : amount (with the clamped t, as Swift).
+  __mmask8 after = _mm512_cmp_pd_mask(clamped, _mm512_set1_pd(o->leverStart), _CMP_GE_OQ);
+  __m512d value = _mm512_mask_mul_pd(amount, after, amount, _mm512_set1_pd(o->sizeMultiplier));
   int n = __builtin_popcount(counted);
-  __m512d times = _mm512_maskz_compress_pd(counted, clamped);
+  __m512d values = _mm512_maskz_compress_pd(counted, value);
   __m512i deals = _mm512_maskz_compress_epi64(counted, deal);
   __m512i periods = _mm512_maskz_compress_epi64(counted, period);
+  __m512i groups = _mm512_maskz_compress_epi64(counted, group);
   for (int k = 0; k < n; k++) {
     __m512i lane = _mm512_set1_epi64(k);
-    double tc = _mm_cvtsd_f64(_mm512_castpd512_pd128(_mm512_permutexvar_pd(lane, times)));
+    double v = _mm_cvtsd_f64(_mm512_castpd512_pd128(_mm512_permutexvar_pd(lane, values)));
     long d = _mm_cvtsi128_si64(_mm512_castsi512_si128(_mm512_permutexvar_epi64(lane, deals)));
     long p = _mm_cvtsi128_si64(_mm512_castsi512_si128(_mm512_permutexvar_epi64(lane, periods)));
-    const unsigned char *record = o->deals + d * o->layout.stride;
-    double amount;
-    int32_t group;
-    memcpy(&amount, record + o->layout.amount, 8);
-    memcpy(&group, record + o->layout.group, 4);
-    double value = tc >= o->leverStart ? amount * o->sizeMultiplier : amount;
     long i = o->trial * o->periods + p;
-    o->bookings[i] += value;
+    o->bookings[i] += v;
     o->wonDeals[i] += 1.0;
-    o->fromOpen[i] += value;
+    o->fromOpen[i] += v;
     if (o->groupBookings) {
-      long j = (o->trial * o->groups + group) * o->periods + p;
-      o->groupBookings[j] += value;
+      long g = _mm_cvtsi128_si64(_mm512_castsi512_si128(_mm512_permutexvar_epi64(lane, groups)));
+      long j = (o->trial * o->groups + g) * o->periods + p;
+      o->groupBookings[j] += v;
       o->groupWonDeals[j] += 1;
-      o->groupFromOpen[j] += value;
+      o->groupFromOpen[j] += v;
     }
     o->dealWins[d] += 1;
   }
-}
-
-/// Doubles at byte offset `offset` of the records of `deal`.
-VEC __m512d deal_field(const PCOpenTrial *o, __mmask8 m, __m512i byteBase, long offset) {
-  return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, _mm512_add_epi64(byteBase, _mm512_set1_epi64(offset)), o->deals, 1);
-}
-
-VEC __m512i deal_int32(const PCOpenTrial *o, __mmask8 m, __m512i byteBase, long offset) {
-  __m256i v = _mm512_mask_i64gather_epi32(_mm256_setzero_si256(), m, _mm512_add_epi64(byteBase, _mm512_set1_epi64(offset)), o->deals, 1);
-  return _mm512_cvtepi32_epi64(v);
-}
-
-/// The loss log-odds shift of each deal: its rep's (this block) plus its ramp's.
-VEC __m512d deal_shift(const PCOpenTrial *o, __mmask8 m, __m512i byteBase) {
-  __m512i rep = deal_int32(o, m, byteBase, o->layout.rep);
-  __m512d repShift = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, rep, o->repShift, 8);
-  return _mm512_add_pd(repShift, deal_field(o, m, byteBase, o->layout.rampShift));
 }
 
 /// `TrialKernel.takeDeals` for the `count` (<= 8) deals from `first`: each one's first,
 /// age-conditioned stay; returns how many moved on (stored in the lanes from `active`).
 VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long first, int count, long active) {
   __mmask8 m = (__mmask8)((1u << count) - 1);
-  // Deals are read once per trial, in order, through gathers the hardware prefetcher does not
-  // follow: fetch the records and never-ending odds of deals well ahead.
-  long ahead = first + PREFETCH_DEALS;
-  if (ahead + 8 <= o->dealCount) {
-    const char *record = (const char *)o->deals + ahead * o->layout.stride;
-    for (long b = 0; b < 8 * o->layout.stride; b += 64) _mm_prefetch(record + b, _MM_HINT_T0);
-    if (ahead + 8 <= o->neverEndingCount) _mm_prefetch((const char *)(o->neverEnding + ahead), _MM_HINT_T0);
-  }
   __m512i deal = _mm512_add_epi64(_mm512_set1_epi64(first), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
-  __m512i byteBase = _mm512_mullo_epi64(deal, _mm512_set1_epi64(o->layout.stride));
-  __m512i stage = deal_int32(o, m, byteBase, o->layout.stage);
-  __m512d age = deal_field(o, m, byteBase, o->layout.ageDays);
-  __m512d logAge = deal_field(o, m, byteBase, o->layout.logAge);
-  __m512d timeScale = deal_field(o, m, byteBase, o->layout.timeScale);
-  __m512d shift = deal_shift(o, m, byteBase);
+  __mmask16 m16 = m;
+  __m512i stage = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(m16, o->dealStage + first)));
+  __m512i rep = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(m16, o->dealRep + first)));
+  __m512d age = _mm512_maskz_loadu_pd(m, o->dealAge + first);
+  __m512d logAge = _mm512_maskz_loadu_pd(m, o->dealLogAge + first);
+  __m512d timeScale = _mm512_maskz_loadu_pd(m, o->dealTimeScale + first);
+  __m512d amount = _mm512_maskz_loadu_pd(m, o->dealAmount + first);
+  __m512i group = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(m16, o->dealGroup + first)));
+  // The loss log-odds shift: the rep's (this block's draw) plus the ramp's at creation.
+  __m512d shift = _mm512_add_pd(
+    _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, rep, o->repShift, 8),
+    _mm512_maskz_loadu_pd(m, o->dealRampShift + first));
   __mmask8 hasNever = (__mmask8)(first >= o->neverEndingCount ? 0
     : (o->neverEndingCount - first >= 8 ? 0xFF : (1u << (o->neverEndingCount - first)) - 1)) & m;
   // Only load when some lane has odds: a masked load from a null or unmapped address costs a
@@ -517,7 +504,7 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
 
   __m512d t = _mm512_setzero_pd();
   __m512i next = end_of_stay(st, &r, m, stage, _mm512_setzero_pd(), &t, remaining, x, never, shift, timeScale);
-  book(o, m, next, t, deal);
+  book(o, m, next, t, deal, amount, group);
 
   __mmask8 keep = m & _mm512_cmpge_epi64_mask(next, _mm512_setzero_si512());
   _mm512_storeu_si512(l->s0 + active, _mm512_maskz_compress_epi64(keep, r.s0));
@@ -527,6 +514,8 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   _mm512_storeu_pd(l->t + active, _mm512_maskz_compress_pd(keep, t));
   _mm512_storeu_pd(l->shift + active, _mm512_maskz_compress_pd(keep, shift));
   _mm512_storeu_pd(l->timeScale + active, _mm512_maskz_compress_pd(keep, timeScale));
+  _mm512_storeu_pd(l->amount + active, _mm512_maskz_compress_pd(keep, amount));
+  _mm512_storeu_si512(l->group + active, _mm512_maskz_compress_epi64(keep, group));
   _mm512_storeu_si512(l->stage + active, _mm512_maskz_compress_epi64(keep, next));
   _mm512_storeu_si512(l->deal + active, _mm512_maskz_compress_epi64(keep, deal));
   _mm512_storeu_si512(l->stays + active, _mm512_maskz_compress_epi64(keep, _mm512_set1_epi64(1)));
@@ -549,6 +538,8 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
     __m512i stays = _mm512_add_epi64(_mm512_maskz_loadu_epi64(m, l->stays + i), _mm512_set1_epi64(1));
     __m512d shift = _mm512_maskz_loadu_pd(m, l->shift + i);
     __m512d timeScale = _mm512_maskz_loadu_pd(m, l->timeScale + i);
+    __m512d amount = _mm512_maskz_loadu_pd(m, l->amount + i);
+    __m512i group = _mm512_maskz_loadu_epi64(m, l->group + i);
 
     // `TrialKernel.freshStayStep`.
     __m512d pi = lookup(st->neverEnding, stage);
@@ -562,7 +553,7 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
     __m512d length = vector_exp(logT);
     __m512d start = t;
     __m512i next = end_of_stay(st, &r, m, stage, start, &t, length, logT, never, shift, timeScale);
-    book(o, m, next, t, deal);
+    book(o, m, next, t, deal, amount, group);
 
     __mmask8 keep = m & _mm512_cmpge_epi64_mask(next, _mm512_setzero_si512())
       & _mm512_cmplt_epi64_mask(stays, _mm512_set1_epi64(o->maxStaysPerDeal));
@@ -575,6 +566,8 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
     _mm512_storeu_pd(l->t + kept, _mm512_maskz_compress_pd(keep, t));
     _mm512_storeu_pd(l->shift + kept, _mm512_maskz_compress_pd(keep, shift));
     _mm512_storeu_pd(l->timeScale + kept, _mm512_maskz_compress_pd(keep, timeScale));
+    _mm512_storeu_pd(l->amount + kept, _mm512_maskz_compress_pd(keep, amount));
+    _mm512_storeu_si512(l->group + kept, _mm512_maskz_compress_epi64(keep, group));
     _mm512_storeu_si512(l->stage + kept, _mm512_maskz_compress_epi64(keep, next));
     _mm512_storeu_si512(l->deal + kept, _mm512_maskz_compress_epi64(keep, deal));
     _mm512_storeu_si512(l->stays + kept, _mm512_maskz_compress_epi64(keep, stays));

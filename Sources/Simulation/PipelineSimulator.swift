@@ -25,6 +25,8 @@ public struct PipelineSimulator: Sendable {
   /// Whether the open pipeline may run in the AVX-512 C kernel where it applies
   /// (`VectorKernel`); tests turn it off to check that both loops give the same totals.
   var allowsVectorKernel = true
+  /// The open deals as columns for the vector kernel (nil where it cannot run).
+  let dealColumns: DealColumns?
 
   /// Simulates `openDeals` (already placed in `model.stages`) at `asOf`.
   public init(
@@ -33,6 +35,7 @@ public struct PipelineSimulator: Sendable {
     self.model = model
     self.options = options
     compiled = try CompiledPipeline(model: model, openDeals: openDeals, asOf: asOf, options: options)
+    dealColumns = VectorKernel.available ? DealColumns(compiled.deals) : nil
     notes = compiled.notes
   }
 
@@ -65,7 +68,7 @@ public struct PipelineSimulator: Sendable {
     let scopeAll = options.scope == .all
     let uncertainty = options.parameterUncertainty
     let laneCount = min(max(1, self.laneCount), LaneBuffer.capacity)
-    let allowsVector = allowsVectorKernel
+    let columns = allowsVectorKernel ? dealColumns : nil
 
     func zeroed<T: Numeric>(_ count: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
       let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, count))
@@ -91,7 +94,7 @@ public struct PipelineSimulator: Sendable {
       var workerSteps = 0
       let wins = dealWins.pointer + worker * dealCount
       let lanes = LaneBuffer.allocate()
-      let vectorLanes = allowsVector ? VectorLanes.allocate(capacity: LaneBuffer.capacity) : nil
+      let vectorLanes = columns != nil ? VectorLanes.allocate(capacity: LaneBuffer.capacity) : nil
       defer {
         lanes.deallocate()
         vectorLanes?.deallocate()
@@ -125,9 +128,9 @@ public struct PipelineSimulator: Sendable {
                         sizeMultiplier: adjustments.dealSizeMultiplier)
                       var trialStream = SimulationRandom(seed: seed, block: UInt64(trial))
                       let trialKey = trialStream.next()
-                      if let vectorLanes, kernel.vectorKernelApplies {
+                      if let vectorLanes, let columns, kernel.vectorKernelApplies {
                         kernel.runOpenPipelineVector(
-                          trial: trial, deals: deals, repShift: repShift.baseAddress!,
+                          trial: trial, deals: deals, columns: columns, repShift: repShift.baseAddress!,
                           neverEnding: neverEnding, dealWins: wins, trialKey: trialKey,
                           lanes: vectorLanes, laneCount: laneCount)
                       } else {

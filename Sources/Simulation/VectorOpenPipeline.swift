@@ -27,18 +27,36 @@ enum VectorKernel {
     for s in 0..<n where Int(table[s * stride + StageRow.family]) != 1 { return false }
     return true
   }
+}
 
-  /// The byte layout of `DealRecord`, read from the compiler rather than assumed.
-  static let dealLayout = PCDealLayout(
-    stride: MemoryLayout<DealRecord>.stride,
-    stage: MemoryLayout<DealRecord>.offset(of: \.stage)!,
-    rep: MemoryLayout<DealRecord>.offset(of: \.rep)!,
-    group: MemoryLayout<DealRecord>.offset(of: \.group)!,
-    ageDays: MemoryLayout<DealRecord>.offset(of: \.ageDays)!,
-    logAge: MemoryLayout<DealRecord>.offset(of: \.logAge)!,
-    amount: MemoryLayout<DealRecord>.offset(of: \.amount)!,
-    rampShift: MemoryLayout<DealRecord>.offset(of: \.rampShift)!,
-    timeScale: MemoryLayout<DealRecord>.offset(of: \.timeScale)!)
+/// The open deals' fields the kernel reads for every deal of every trial, as columns: eight
+/// deals are then eight contiguous values (one load), not eight records (a gather).
+struct DealColumns: Sendable {
+  let stage: [Int32]
+  let rep: [Int32]
+  let ageDays: [Double]
+  let logAge: [Double]
+  let rampShift: [Double]
+  let timeScale: [Double]
+  let amount: [Double]
+  let group: [Int32]
+
+  init(_ deals: [DealRecord]) {
+    stage = deals.map(\.stage)
+    rep = deals.map(\.rep)
+    ageDays = deals.map(\.ageDays)
+    logAge = deals.map(\.logAge)
+    rampShift = deals.map(\.rampShift)
+    timeScale = deals.map(\.timeScale)
+    amount = deals.map(\.amount)
+    group = deals.map(\.group)
+  }
+}
+
+extension PipelineSimulator {
+  /// Whether open pipelines with lognormal stays run in the AVX-512 kernel on this machine
+  /// (for benchmarks and diagnostics: the totals are the same either way).
+  public static var vectorKernelAvailable: Bool { VectorKernel.available }
 }
 
 /// A worker's scratch lanes for the C kernel.
@@ -65,24 +83,44 @@ extension TrialKernel {
   /// deal's age conditioning itself (the same operations as `TrialKernel.conditioning`), which
   /// reads a third of the memory of the precomputed table.
   mutating func runOpenPipelineVector(
-    trial: Int, deals: UnsafeBufferPointer<DealRecord>, repShift: UnsafePointer<Double>,
+    trial: Int, deals: UnsafeBufferPointer<DealRecord>, columns: DealColumns, repShift: UnsafePointer<Double>,
     neverEnding: UnsafeBufferPointer<Double>, dealWins: UnsafeMutablePointer<Int32>, trialKey: UInt64,
     lanes: VectorLanes, laneCount: Int
   ) {
-    var o = PCOpenTrial(
-      table: table, stride: stride, stages: stageCount,
-      zx: UnsafePointer(z.x), zf: UnsafePointer(z.f), zxe: UnsafePointer(z.xe), zfe: UnsafePointer(z.fe),
-      zr: ZigguratTables.r, zre: ZigguratTables.re,
-      horizon: horizon, lastDay: max(0, horizon - 1), leverStart: leverStart,
-      cycleMultiplier: cycleMultiplier, sizeMultiplier: sizeMultiplier, periodOfDay: periodOfDay,
-      deals: UnsafeRawPointer(deals.baseAddress)?.assumingMemoryBound(to: UInt8.self),
-      dealCount: deals.count, layout: VectorKernel.dealLayout, repShift: repShift,
-      neverEnding: neverEnding.baseAddress, neverEndingCount: neverEnding.count,
-      dealWins: dealWins, trialKey: trialKey, trial: trial,
-      periods: slots.periods, groups: slots.groups, bookings: slots.bookings, wonDeals: slots.wonDeals,
-      fromOpen: slots.fromOpen, groupBookings: slots.groupBookings, groupFromOpen: slots.groupFromOpen,
-      groupWonDeals: slots.groupWonDeals, laneCount: laneCount, maxStaysPerDeal: Self.maxStaysPerDeal)
-    let stays = pc_run_open_trial(&o, lanes.lanes)
+    precondition(columns.stage.count == deals.count)
+    let stays = columns.stage.withUnsafeBufferPointer { stage in
+      columns.rep.withUnsafeBufferPointer { rep in
+        columns.ageDays.withUnsafeBufferPointer { age in
+          columns.logAge.withUnsafeBufferPointer { logAge in
+            columns.rampShift.withUnsafeBufferPointer { rampShift in
+              columns.timeScale.withUnsafeBufferPointer { timeScale in
+                columns.amount.withUnsafeBufferPointer { amount in
+                  columns.group.withUnsafeBufferPointer { group in
+                var o = PCOpenTrial(
+                  table: table, stride: stride, stages: stageCount,
+                  zx: UnsafePointer(z.x), zf: UnsafePointer(z.f), zxe: UnsafePointer(z.xe), zfe: UnsafePointer(z.fe),
+                  zr: ZigguratTables.r, zre: ZigguratTables.re,
+                  horizon: horizon, lastDay: max(0, horizon - 1), leverStart: leverStart,
+                  cycleMultiplier: cycleMultiplier, sizeMultiplier: sizeMultiplier, periodOfDay: periodOfDay,
+                  dealCount: deals.count, dealStage: stage.baseAddress, dealRep: rep.baseAddress,
+                  dealGroup: group.baseAddress, dealAge: age.baseAddress, dealLogAge: logAge.baseAddress,
+                  dealRampShift: rampShift.baseAddress, dealTimeScale: timeScale.baseAddress,
+                  dealAmount: amount.baseAddress, repShift: repShift,
+                  neverEnding: neverEnding.baseAddress, neverEndingCount: neverEnding.count,
+                  dealWins: dealWins, trialKey: trialKey, trial: trial,
+                  periods: slots.periods, groups: slots.groups, bookings: slots.bookings,
+                  wonDeals: slots.wonDeals, fromOpen: slots.fromOpen, groupBookings: slots.groupBookings,
+                  groupFromOpen: slots.groupFromOpen, groupWonDeals: slots.groupWonDeals,
+                  laneCount: laneCount, maxStaysPerDeal: Self.maxStaysPerDeal)
+                return pc_run_open_trial(&o, lanes.lanes)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
     precondition(stays >= 0, "the vector kernel refused a trial it was given")
     steps &+= stays
   }

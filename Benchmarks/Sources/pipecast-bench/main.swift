@@ -1,4 +1,5 @@
 import Foundation
+import Simulation
 
 /// `pipecast-bench <command> [arguments]`: one function per command; `Benchmarks/run.sh` runs
 /// them all in release mode and prints the figures.
@@ -26,8 +27,11 @@ case "simulate":
   do {
     let r = try runSimulationBenchmark(deals: deals, trials: trials, threads: threads)
     print(String(
-      format: "simulate: %d open deals x %d trials on %d threads: %.2f s, %.1f M stage steps/s, %.1f M deal-trials/s",
-      r.deals, r.trials, r.threads, r.seconds, r.stageStepsPerSecond / 1e6, r.dealTrialsPerSecond / 1e6))
+      format: "simulate (%@ loop): %d open deals x %d trials on %d threads: %.2f s, %.1f M stage steps/s, "
+        + "%.1f M deal-trials/s; steps/deal %.3f; mean bookings P1 %.0f",
+      PipelineSimulator.vectorKernelAvailable ? "AVX-512" : "Swift", r.deals, r.trials, r.threads, r.seconds,
+      r.stageStepsPerSecond / 1e6, r.dealTrialsPerSecond / 1e6,
+      Double(r.stageSteps) / Double(r.deals * r.trials), r.meanBookingsFirstPeriod))
   } catch {
     FileHandle.standardError.write(Data("simulate: \(error)\n".utf8))
     exit(70)

@@ -13,13 +13,6 @@
 extern "C" {
 #endif
 
-/// Byte layout of the Swift `DealRecord` array (taken from `MemoryLayout` at run time).
-typedef struct {
-  long stride;
-  long stage, rep, group;  // Int32 fields
-  long ageDays, logAge, amount, rampShift, timeScale;  // Double fields
-} PCDealLayout;
-
 /// One trial of the open pipeline: the model, the deals and where the totals go.
 typedef struct {
   /// Stage table: `stages` rows of `stride` doubles (`StageRow` layout), every family lognormal.
@@ -31,9 +24,10 @@ typedef struct {
   double zr, zre;
   double horizon, lastDay, leverStart, cycleMultiplier, sizeMultiplier;
   const int32_t *periodOfDay;
-  const unsigned char *deals;
+  /// The open deals, as columns (`DealColumns`).
   long dealCount;
-  PCDealLayout layout;
+  const int32_t *dealStage, *dealRep, *dealGroup;
+  const double *dealAge, *dealLogAge, *dealRampShift, *dealTimeScale, *dealAmount;
   const double *repShift;
   /// Age-conditioned never-ending probabilities per deal (`neverEndingCount` may be 0).
   const double *neverEnding;
