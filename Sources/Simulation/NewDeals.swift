@@ -280,6 +280,7 @@ extension TrialKernel {
       amount *= ctx.adjustments.newDealSizeMultiplier
     }
     if !amount.isFinite { amount = 0 }
+    newDeals &+= 1
     let t = walk(
       stage: stage, age: 0, logAge: -.infinity, start: created, shift: shift, timeScale: timeScale, rng: &rng)
     if t >= 0 {
@@ -411,20 +412,21 @@ extension TrialKernel {
         let q = p.qualificationCoefficients
         for s in counts.indices {
           let effect = c.leadSourceEffect[s]
+          let leadPath = SimulationRandom.pathHash(key: key, leadTag, w, s)
           for k in 0..<counts[s] {
-            var g = SimulationRandom(key: key, leadTag, w, s, k)
+            var g = SimulationRandom(path: leadPath, last: k)
             if g.uniform() >= contact { continue }
-            var hours = p.response.map { $0.sample(using: &g) } ?? 0
+            var hours = p.response.map { g.duration($0, z) } ?? 0
             if lever { hours *= adj.responseTimeMultiplier }
             var qualify = funnel.qualificationRate
             if q.count >= 2 {
-              var eta = q[0] + q[1] * log(1 + max(0, hours))
+              var eta = q[0] + q[1] * fastLog(1 + max(0, hours))
               if effect >= 0 && 2 + effect < q.count { eta += q[2 + effect] }
-              qualify = 1 / (1 + exp(-eta))
+              qualify = 1 / (1 + fastExp(-eta))
             }
             if g.uniform() >= qualify { continue }
             if g.uniform() >= funnel.dealConversionRate { continue }
-            let lag = p.lag.map { $0.sample(using: &g) } ?? 0
+            let lag = p.lag.map { g.duration($0, z) } ?? 0
             let created = t0 + 7 * g.uniform() + hours / 24 + lag
             if !(created < horizon) { continue }
             let rep = owner(created, &g)

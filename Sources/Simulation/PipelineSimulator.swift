@@ -86,12 +86,14 @@ public struct PipelineSimulator: Sendable {
       groupWonDeals: groupCount > 0 ? zeroed(groupCells, Int32.self) : nil)
     let dealWins = SendablePointer(zeroed(workers * dealCount, Int32.self))
     let steps = SendablePointer(zeroed(workers, Int.self))
+    let newDeals = SendablePointer(zeroed(workers, Int.self))
     let leverStart: Double = adjustments.startDay.map {
       max(0, Double(c.asOf.advanced(by: 1).distance(to: $0)))
     } ?? 0
 
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var workerSteps = 0
+      var workerNewDeals = 0
       let wins = dealWins.pointer + worker * dealCount
       let lanes = LaneBuffer.allocate()
       let vectorLanes = columns != nil ? VectorLanes.allocate(capacity: LaneBuffer.capacity) : nil
@@ -144,6 +146,7 @@ public struct PipelineSimulator: Sendable {
                         kernel.runNewDeals(trial: trial, ctx: context, rng: &newRng)
                       }
                       workerSteps &+= kernel.steps
+                      workerNewDeals &+= kernel.newDeals
                     }
                   }
                 }
@@ -154,6 +157,7 @@ public struct PipelineSimulator: Sendable {
         unit += workers
       }
       steps.pointer[worker] = workerSteps
+      newDeals.pointer[worker] = workerNewDeals
     }
 
     func take<T>(_ p: UnsafeMutablePointer<T>?, _ count: Int) -> [T] {
@@ -168,6 +172,8 @@ public struct PipelineSimulator: Sendable {
     dealWins.pointer.deallocate()
     let totalSteps = (0..<workers).reduce(0) { $0 + steps.pointer[$1] }
     steps.pointer.deallocate()
+    let totalNewDeals = (0..<workers).reduce(0) { $0 + newDeals.pointer[$1] }
+    newDeals.pointer.deallocate()
     return SimulationTrials(
       asOf: c.asOf, periods: c.periods, trials: trials, seed: seed, scope: options.scope,
       groupBy: options.groupBy, groupNames: groupCount > 0 ? c.groupNames : [],
@@ -176,7 +182,8 @@ public struct PipelineSimulator: Sendable {
       groupBookings: take(slots.groupBookings, groupCells),
       groupFromOpenPipeline: take(slots.groupFromOpen, groupCells),
       groupWonDeals: take(slots.groupWonDeals, groupCells).map(Double.init),
-      dealIDs: c.dealIDs, dealWinCounts: winCounts, stageSteps: totalSteps, notes: notes)
+      dealIDs: c.dealIDs, dealWinCounts: winCounts, stageSteps: totalSteps, newDealCount: totalNewDeals,
+      notes: notes)
   }
 }
 
@@ -209,6 +216,8 @@ public struct SimulationTrials: Sendable {
   public let dealWinCounts: [Int]
   /// Stage stays simulated in all trials (the benchmark's unit of work).
   public let stageSteps: Int
+  /// Deals created in the horizon over all trials (scope all), each walked like an open one.
+  public let newDealCount: Int
   public internal(set) var notes: [String]
 
   /// Values of `metric` for period `p` across trials.

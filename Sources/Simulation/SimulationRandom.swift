@@ -28,18 +28,34 @@ struct SimulationRandom: RandomNumberGenerator {
   /// every lead of every trial can have its own stream, and an item's draws do not depend on how
   /// many draws other items used (common random numbers under what-if levers).
   init(key: UInt64, _ a: Int, _ b: Int = 0, _ c: Int = 0, _ d: Int = 0) {
-    // One splitmix64 step: advance by the golden gamma, then finalise.
-    @inline(__always) func mix(_ x: UInt64) -> UInt64 { Self.mix(x &+ 0x9E37_79B9_7F4A_7C15) }
-    var h = mix(key)
-    h = mix(h ^ UInt64(bitPattern: Int64(a)))
-    h = mix(h ^ UInt64(bitPattern: Int64(b)))
-    h = mix(h ^ UInt64(bitPattern: Int64(c)))
-    h = mix(h ^ UInt64(bitPattern: Int64(d)))
+    self.init(path: Self.pathHash(key: key, a, b, c), last: d)
+  }
+
+  /// The hash of the first path elements under `key`, shared by every item that differs only
+  /// in the last one (the leads of one week and source): `init(path:last:)` finishes it, and
+  /// `init(path: pathHash(key: k, a, b, c), last: d)` is `init(key: k, a, b, c, d)`, only
+  /// without hashing the common part again for every item.
+  @inline(__always)
+  static func pathHash(key: UInt64, _ a: Int, _ b: Int = 0, _ c: Int = 0) -> UInt64 {
+    var h = pathMix(key)
+    h = pathMix(h ^ UInt64(bitPattern: Int64(a)))
+    h = pathMix(h ^ UInt64(bitPattern: Int64(b)))
+    return pathMix(h ^ UInt64(bitPattern: Int64(c)))
+  }
+
+  /// One splitmix64 step: advance by the golden gamma, then finalise.
+  @inline(__always)
+  private static func pathMix(_ x: UInt64) -> UInt64 { mix(x &+ 0x9E37_79B9_7F4A_7C15) }
+
+  /// The stream of the item `last` under a `pathHash`.
+  @inline(__always)
+  init(path: UInt64, last d: Int) {
+    let h = Self.pathMix(path ^ UInt64(bitPattern: Int64(d)))
     let g: UInt64 = 0x9E37_79B9_7F4A_7C15
-    s0 = mix(h)
-    s1 = mix(h &+ g)
-    s2 = mix(h &+ 2 &* g)
-    s3 = mix(h &+ 3 &* g)
+    s0 = Self.pathMix(h)
+    s1 = Self.pathMix(h &+ g)
+    s2 = Self.pathMix(h &+ 2 &* g)
+    s3 = Self.pathMix(h &+ 3 &* g)
     if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
   }
 

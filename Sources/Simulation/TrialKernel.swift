@@ -33,6 +33,8 @@ struct TrialKernel {
   let sizeMultiplier: Double
   /// Stage stays simulated (for the benchmark's steps per second).
   var steps = 0
+  /// Deals created in the horizon and walked (scope all; for the benchmark's deal-trials).
+  var newDeals = 0
   /// Exit slots compared per stay: one per stage (a stage has at most stages + 1 exits).
   var exitSlots: Int { (stride - StageRow.exits) / 2 - 1 }
   /// Safety cap on stays per deal (a model whose stays are all zero-length would never end).

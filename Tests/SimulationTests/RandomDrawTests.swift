@@ -82,4 +82,33 @@ import Testing
     #expect(abs(r) < 5 / m.squareRoot())
     #expect(abs(sx / m - 0.5) < 5 * (1 / 12 / m).squareRoot())
   }
+
+  /// Item streams under a path (`init(key:…)`, and `init(path:last:)` with the common part
+  /// hashed once) follow the documented derivation: splitmix64 steps over key, then each path
+  /// element, then four more for the state (a reference written out here).
+  @Test func pathStreamsFollowTheDerivation() {
+    func step(_ x: UInt64) -> UInt64 {
+      var z = x &+ 0x9E37_79B9_7F4A_7C15
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    func reference(_ key: UInt64, _ path: [Int]) -> UInt64 {
+      var h = step(key)
+      for p in path { h = step(h ^ UInt64(bitPattern: Int64(p))) }
+      let g: UInt64 = 0x9E37_79B9_7F4A_7C15
+      let s1 = step(h &+ g)
+      // xoshiro256**'s first output is rotl(s1 × 5, 7) × 9.
+      let five = s1 &* 5
+      return ((five << 7) | (five >> 57)) &* 9
+    }
+    for (key, path) in [(UInt64(42), [4, 3, 2, 1]), (7, [1, 0, 0, 0]), (.max, [-5, 1 << 40, 9, 0])] {
+      var direct = SimulationRandom(key: key, path[0], path[1], path[2], path[3])
+      var shared = SimulationRandom(
+        path: SimulationRandom.pathHash(key: key, path[0], path[1], path[2]), last: path[3])
+      let expected = reference(key, path)
+      #expect(direct.next() == expected)
+      #expect(shared.next() == expected)
+    }
+  }
 }

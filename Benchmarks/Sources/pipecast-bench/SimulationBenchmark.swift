@@ -107,3 +107,41 @@ public func runSimulationBenchmark(deals: Int, trials: Int, threads: Int) throws
     deals: deals, trials: trials, threads: threads, seconds: seconds, stageSteps: r.stageSteps,
     meanBookingsFirstPeriod: first.reduce(0, +) / Double(first.count))
 }
+
+/// What the forecast benchmark measured: a whole `--scope all` run on a CRM folder.
+public struct ForecastBenchmarkResult: Sendable {
+  public var openDeals: Int
+  public var trials: Int
+  public var threads: Int
+  public var seconds: Double
+  public var stageSteps: Int
+  public var newDeals: Int
+  /// Deals simulated per trial: the open ones plus those created in the horizon.
+  public var dealsPerTrial: Double { Double(openDeals) + Double(newDeals) / Double(trials) }
+  public var dealTrialsPerSecond: Double { dealsPerTrial * Double(trials) / seconds }
+  public var stageStepsPerSecond: Double { Double(stageSteps) / seconds }
+}
+
+/// Fits the folder (not timed), then times the simulation of the next two quarters with the
+/// deals still to be created (`--scope all`, parameter uncertainty on: what `pipecast forecast`
+/// runs by default).
+public func runForecastBenchmark(folder path: String, trials: Int, threads: Int) throws -> ForecastBenchmarkResult {
+  let folder = try CRMFolderLoader.load(at: URL(fileURLWithPath: path), options: LoadOptions()).folder
+  let model = try PipelineFitter().fit(folder: folder)
+  var quarter = FiscalCalendar.standard.quarter(containing: folder.asOf.advanced(by: 1))
+  let periods = (0..<2).map { _ in
+    defer { quarter = quarter.next }
+    return quarter
+  }
+  let simulator = try PipelineSimulator(
+    model: model, folder: folder,
+    options: SimulationOptions(periods: periods, trials: trials, seed: 1, threads: threads, scope: .all))
+  let clock = ContinuousClock()
+  var trialsResult: SimulationTrials?
+  let elapsed = clock.measure { trialsResult = simulator.run() }
+  let r = trialsResult!
+  return ForecastBenchmarkResult(
+    openDeals: r.dealIDs.count, trials: trials, threads: threads,
+    seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+    stageSteps: r.stageSteps, newDeals: r.newDealCount)
+}

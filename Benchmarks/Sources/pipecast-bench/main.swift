@@ -9,6 +9,7 @@ let usage = """
          pipecast-bench fit <durations.csv>
          pipecast-bench kpi [deals] [activities]
          pipecast-bench simulate [deals] [trials] [threads]
+         pipecast-bench forecast <folder> [trials] [threads]
 
   """
 switch arguments.first {
@@ -34,6 +35,26 @@ case "simulate":
       Double(r.stageSteps) / Double(r.deals * r.trials), r.meanBookingsFirstPeriod))
   } catch {
     FileHandle.standardError.write(Data("simulate: \(error)\n".utf8))
+    exit(70)
+  }
+case "forecast":
+  let rest = Array(arguments.dropFirst())
+  guard let folder = rest.first else {
+    FileHandle.standardError.write(Data(usage.utf8))
+    exit(64)
+  }
+  let numbers = rest.dropFirst().compactMap { Int($0) }
+  let trials = numbers.count > 0 ? numbers[0] : 10_000
+  let threads = numbers.count > 1 ? numbers[1] : ProcessInfo.processInfo.activeProcessorCount
+  do {
+    let r = try runForecastBenchmark(folder: folder, trials: trials, threads: threads)
+    print(String(
+      format: "forecast (scope all): %d open + %.1f new deals per trial x %d trials on %d threads: %.2f s, "
+        + "%.2f M deal-trials/s, %.1f M stage steps/s",
+      r.openDeals, Double(r.newDeals) / Double(r.trials), r.trials, r.threads, r.seconds,
+      r.dealTrialsPerSecond / 1e6, r.stageStepsPerSecond / 1e6))
+  } catch {
+    FileHandle.standardError.write(Data("forecast: \(error)\n".utf8))
     exit(70)
   }
 default:
