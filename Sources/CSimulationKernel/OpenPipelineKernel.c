@@ -423,6 +423,28 @@ VEC void book(
   }
 }
 
+/// Compressed stores of the lanes of `keep` from `at` (`vpcompressq` into a register, then a
+/// whole-vector store: a compress straight to memory is slow on Zen 4). Up to seven slots past
+/// the kept ones are overwritten; returns how many were kept.
+VEC long store_lanes(
+  PCLanes *l, long at, __mmask8 keep, const VectorRandom *r, __m512d t, __m512d shift, __m512d timeScale,
+  __m512d amount, __m512i group, __m512i stage, __m512i deal, __m512i stays
+) {
+  _mm512_storeu_si512(l->s0 + at, _mm512_maskz_compress_epi64(keep, r->s0));
+  _mm512_storeu_si512(l->s1 + at, _mm512_maskz_compress_epi64(keep, r->s1));
+  _mm512_storeu_si512(l->s2 + at, _mm512_maskz_compress_epi64(keep, r->s2));
+  _mm512_storeu_si512(l->s3 + at, _mm512_maskz_compress_epi64(keep, r->s3));
+  _mm512_storeu_pd(l->t + at, _mm512_maskz_compress_pd(keep, t));
+  _mm512_storeu_pd(l->shift + at, _mm512_maskz_compress_pd(keep, shift));
+  _mm512_storeu_pd(l->timeScale + at, _mm512_maskz_compress_pd(keep, timeScale));
+  _mm512_storeu_pd(l->amount + at, _mm512_maskz_compress_pd(keep, amount));
+  _mm512_storeu_si512(l->group + at, _mm512_maskz_compress_epi64(keep, group));
+  _mm512_storeu_si512(l->stage + at, _mm512_maskz_compress_epi64(keep, stage));
+  _mm512_storeu_si512(l->deal + at, _mm512_maskz_compress_epi64(keep, deal));
+  _mm512_storeu_si512(l->stays + at, _mm512_maskz_compress_epi64(keep, stays));
+  return __builtin_popcount(keep);
+}
+
 /// `TrialKernel.takeDeals` for the `count` (<= 8) deals from `first`: each one's first,
 /// age-conditioned stay; returns how many moved on (stored in the lanes from `active`).
 VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long first, int count, long active) {
@@ -507,19 +529,7 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   book(o, m, next, t, deal, amount, group);
 
   __mmask8 keep = m & _mm512_cmpge_epi64_mask(next, _mm512_setzero_si512());
-  _mm512_storeu_si512(l->s0 + active, _mm512_maskz_compress_epi64(keep, r.s0));
-  _mm512_storeu_si512(l->s1 + active, _mm512_maskz_compress_epi64(keep, r.s1));
-  _mm512_storeu_si512(l->s2 + active, _mm512_maskz_compress_epi64(keep, r.s2));
-  _mm512_storeu_si512(l->s3 + active, _mm512_maskz_compress_epi64(keep, r.s3));
-  _mm512_storeu_pd(l->t + active, _mm512_maskz_compress_pd(keep, t));
-  _mm512_storeu_pd(l->shift + active, _mm512_maskz_compress_pd(keep, shift));
-  _mm512_storeu_pd(l->timeScale + active, _mm512_maskz_compress_pd(keep, timeScale));
-  _mm512_storeu_pd(l->amount + active, _mm512_maskz_compress_pd(keep, amount));
-  _mm512_storeu_si512(l->group + active, _mm512_maskz_compress_epi64(keep, group));
-  _mm512_storeu_si512(l->stage + active, _mm512_maskz_compress_epi64(keep, next));
-  _mm512_storeu_si512(l->deal + active, _mm512_maskz_compress_epi64(keep, deal));
-  _mm512_storeu_si512(l->stays + active, _mm512_maskz_compress_epi64(keep, _mm512_set1_epi64(1)));
-  return __builtin_popcount(keep);
+  return store_lanes(l, active, keep, &r, t, shift, timeScale, amount, group, next, deal, _mm512_set1_epi64(1));
 }
 
 /// `TrialKernel.advanceLanes`: one fresh stay for each of the `active` lanes; returns how many
@@ -557,21 +567,8 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
 
     __mmask8 keep = m & _mm512_cmpge_epi64_mask(next, _mm512_setzero_si512())
       & _mm512_cmplt_epi64_mask(stays, _mm512_set1_epi64(o->maxStaysPerDeal));
-    // Compress in registers, then store whole vectors: kept <= i, so this overwrites only lanes
-    // already read.
-    _mm512_storeu_si512(l->s0 + kept, _mm512_maskz_compress_epi64(keep, r.s0));
-    _mm512_storeu_si512(l->s1 + kept, _mm512_maskz_compress_epi64(keep, r.s1));
-    _mm512_storeu_si512(l->s2 + kept, _mm512_maskz_compress_epi64(keep, r.s2));
-    _mm512_storeu_si512(l->s3 + kept, _mm512_maskz_compress_epi64(keep, r.s3));
-    _mm512_storeu_pd(l->t + kept, _mm512_maskz_compress_pd(keep, t));
-    _mm512_storeu_pd(l->shift + kept, _mm512_maskz_compress_pd(keep, shift));
-    _mm512_storeu_pd(l->timeScale + kept, _mm512_maskz_compress_pd(keep, timeScale));
-    _mm512_storeu_pd(l->amount + kept, _mm512_maskz_compress_pd(keep, amount));
-    _mm512_storeu_si512(l->group + kept, _mm512_maskz_compress_epi64(keep, group));
-    _mm512_storeu_si512(l->stage + kept, _mm512_maskz_compress_epi64(keep, next));
-    _mm512_storeu_si512(l->deal + kept, _mm512_maskz_compress_epi64(keep, deal));
-    _mm512_storeu_si512(l->stays + kept, _mm512_maskz_compress_epi64(keep, stays));
-    kept += __builtin_popcount(keep);
+    // kept <= i: the stores overwrite only lanes already read.
+    kept += store_lanes(l, kept, keep, &r, t, shift, timeScale, amount, group, next, deal, stays);
   }
   return kept;
 }
