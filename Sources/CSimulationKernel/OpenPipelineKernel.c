@@ -455,13 +455,16 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   __m512i rep = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(m16, o->dealRep + first)));
   __m512d age = _mm512_maskz_loadu_pd(m, o->dealAge + first);
   __m512d logAge = _mm512_maskz_loadu_pd(m, o->dealLogAge + first);
-  __m512d timeScale = _mm512_maskz_loadu_pd(m, o->dealTimeScale + first);
+  __m512d timeScale = o->dealTimeScale ? _mm512_maskz_loadu_pd(m, o->dealTimeScale + first) : _mm512_set1_pd(1);
   __m512d amount = _mm512_maskz_loadu_pd(m, o->dealAmount + first);
-  __m512i group = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(m16, o->dealGroup + first)));
-  // The loss log-odds shift: the rep's (this block's draw) plus the ramp's at creation.
+  __m512i group = o->dealGroup
+    ? _mm512_cvtepi32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(m16, o->dealGroup + first)))
+    : _mm512_set1_epi64(o->uniformGroup);
+  // The loss log-odds shift: the rep's (this block's draw) plus the ramp's at creation (+ 0.0
+  // when there is none, as in Swift).
   __m512d shift = _mm512_add_pd(
     _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, rep, o->repShift, 8),
-    _mm512_maskz_loadu_pd(m, o->dealRampShift + first));
+    o->dealRampShift ? _mm512_maskz_loadu_pd(m, o->dealRampShift + first) : _mm512_setzero_pd());
   __mmask8 hasNever = (__mmask8)(first >= o->neverEndingCount ? 0
     : (o->neverEndingCount - first >= 8 ? 0xFF : (1u << (o->neverEndingCount - first)) - 1)) & m;
   // Only load when some lane has odds: a masked load from a null or unmapped address costs a

@@ -9,8 +9,8 @@ import Testing
 @Suite(.enabled(if: VectorKernel.available, "needs a processor with AVX-512"))
 struct VectorKernelTests {
   /// Six lognormal stages with forward, skip and backward moves, a quadratic loss curve, and
-  /// stays that never end in one stage.
-  static func model() -> FittedPipeline {
+  /// stays that never end in one stage; with reps, their skill and ramp shifts.
+  static func model(reps: Bool = true) -> FittedPipeline {
     let specs: [Fixtures.StageSpec] = [
       .init(name: "New", distribution: .logNormal(mu: log(6), sigma: 1.1), loss: [-1.2, 0.2],
             winShare: 0.01, moveShares: [0, 0.85, 0.1, 0, 0, 0]),
@@ -25,7 +25,7 @@ struct VectorKernelTests {
       .init(name: "Legal", distribution: .logNormal(mu: log(30), sigma: 0.5), loss: [-3], winShare: 1,
             moveShares: [0, 0, 0, 0, 0, 0]),
     ]
-    var model = Fixtures.model(specs, reps: true)
+    var model = Fixtures.model(specs, reps: reps)
     model.stages[1].neverEnds = NeverEndingStays(
       probability: 0.15, fittedProbability: 0.15, family: "lognormal", likelihoodRatio: 12, pValue: 0.001,
       aicWith: 0, aicWithout: 10, covariance: [])
@@ -70,14 +70,15 @@ struct VectorKernelTests {
     #expect(vector.bookings.reduce(0, +) > 0)
   }
 
-  /// Levers from a start day (longer cycle, advance lever, bigger deals) and odd lane counts.
+  /// Levers from a start day (longer cycle, advance lever, bigger deals) and odd lane counts;
+  /// no reps and no grouping, so the kernel's constant columns (no ramp shift, one group) serve.
   @Test func sameTotalsWithLeversAndAnyLaneCount() throws {
     let adjustments = SimulationAdjustments(
       startDay: Fixtures.asOf.advanced(by: 40), dealSizeMultiplier: 1.2, cycleLengthMultiplier: 0.7,
       stageAdvanceAdd: [0, 0.05, 0.1, 0, 0, 0])
     for lanes in [1, 7, 256] {
       var sim = try PipelineSimulator(
-        model: Self.model(), openDeals: Self.deals(600), asOf: Fixtures.asOf,
+        model: Self.model(reps: false), openDeals: Self.deals(600), asOf: Fixtures.asOf,
         options: SimulationOptions(
           periods: Fixtures.quarters(3), trials: 120, seed: 5, threads: 1, scope: .open,
           parameterUncertainty: false))

@@ -24,9 +24,11 @@ typedef struct {
   double zr, zre;
   double horizon, lastDay, leverStart, cycleMultiplier, sizeMultiplier;
   const int32_t *periodOfDay;
-  /// The open deals, as columns (`DealColumns`).
+  /// The open deals, as columns (`DealColumns`). Null columns are constant: groups
+  /// `uniformGroup`, ramp shifts 0, time scales 1.
   long dealCount;
   const int32_t *dealStage, *dealRep, *dealGroup;
+  int32_t uniformGroup;
   const double *dealAge, *dealLogAge, *dealRampShift, *dealTimeScale, *dealAmount;
   const double *repShift;
   /// Age-conditioned never-ending probabilities per deal (`neverEndingCount` may be 0).
