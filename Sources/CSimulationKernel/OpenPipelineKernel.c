@@ -32,6 +32,9 @@ enum {
 
 struct PCLanes {
   long capacity;
+  /// One allocation holding every array below, each `capacity` + 16 slots (compressed stores
+  /// write whole vectors: room for one more vector past the last lane).
+  void *block;
   uint64_t *s0, *s1, *s2, *s3;
   double *t;
   /// Each deal's loss log-odds shift, time scale, amount and group, read once when it is taken.
@@ -41,34 +44,31 @@ struct PCLanes {
 };
 
 PCLanes *pc_lanes_create(long capacity) {
+  enum { ARRAYS = 12 };
   PCLanes *l = calloc(1, sizeof(PCLanes));
   if (!l) return NULL;
-  // Compressed stores write whole vectors: room for one more vector past the last lane.
-  long n = capacity + 16;
-  l->capacity = capacity;
-  l->s0 = aligned_alloc(64, (size_t)n * 8);
-  l->s1 = aligned_alloc(64, (size_t)n * 8);
-  l->s2 = aligned_alloc(64, (size_t)n * 8);
-  l->s3 = aligned_alloc(64, (size_t)n * 8);
-  l->t = aligned_alloc(64, (size_t)n * 8);
-  l->shift = aligned_alloc(64, (size_t)n * 8);
-  l->timeScale = aligned_alloc(64, (size_t)n * 8);
-  l->amount = aligned_alloc(64, (size_t)n * 8);
-  l->group = aligned_alloc(64, (size_t)n * 8);
-  l->stage = aligned_alloc(64, (size_t)n * 8);
-  l->deal = aligned_alloc(64, (size_t)n * 8);
-  l->stays = aligned_alloc(64, (size_t)n * 8);
-  if (!l->s0 || !l->s1 || !l->s2 || !l->s3 || !l->t || !l->shift || !l->timeScale || !l->amount || !l->group || !l->stage || !l->deal || !l->stays) {
-    pc_lanes_destroy(l);
+  // A multiple of 8 slots: every array starts on a 64-byte line, and the size is one that
+  // aligned_alloc accepts.
+  size_t slots = ((size_t)capacity + 16 + 7) & ~(size_t)7;
+  char *block = aligned_alloc(64, ARRAYS * slots * 8);
+  if (!block) {
+    free(l);
     return NULL;
   }
+  l->capacity = capacity;
+  l->block = block;
+  size_t k = 0;
+#define NEXT_ARRAY (void *)(block + (k++) * slots * 8)
+  l->s0 = NEXT_ARRAY; l->s1 = NEXT_ARRAY; l->s2 = NEXT_ARRAY; l->s3 = NEXT_ARRAY;
+  l->t = NEXT_ARRAY; l->shift = NEXT_ARRAY; l->timeScale = NEXT_ARRAY; l->amount = NEXT_ARRAY;
+  l->group = NEXT_ARRAY; l->stage = NEXT_ARRAY; l->deal = NEXT_ARRAY; l->stays = NEXT_ARRAY;
+#undef NEXT_ARRAY
   return l;
 }
 
 void pc_lanes_destroy(PCLanes *l) {
   if (!l) return;
-  free(l->s0); free(l->s1); free(l->s2); free(l->s3);
-  free(l->t); free(l->shift); free(l->timeScale); free(l->amount); free(l->group); free(l->stage); free(l->deal); free(l->stays);
+  free(l->block);
   free(l);
 }
 
