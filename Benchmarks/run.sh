@@ -50,6 +50,9 @@ print(f"ratio: {ours / numpy:.1f}x the numpy reference ({ours:.1f} against {nump
       f"targets: 8x and 80 M steps/s)")
 PY
 
+echo "== simulation of the million-deal folder's open pipeline (fitted first, untimed)"
+"$bench" forecast "$big" 200 2 open
+
 echo "== simulation on the sample folder (scope all: open deals and the deals still to be created)"
 "$bench" forecast "$root/Samples/demo-crm" 10000
 

@@ -108,8 +108,9 @@ public func runSimulationBenchmark(deals: Int, trials: Int, threads: Int) throws
     meanBookingsFirstPeriod: first.reduce(0, +) / Double(first.count))
 }
 
-/// What the forecast benchmark measured: a whole `--scope all` run on a CRM folder.
+/// What the forecast benchmark measured: a whole run on a CRM folder.
 public struct ForecastBenchmarkResult: Sendable {
+  public var scope: SimulationScope
   public var openDeals: Int
   public var trials: Int
   public var threads: Int
@@ -122,10 +123,12 @@ public struct ForecastBenchmarkResult: Sendable {
   public var stageStepsPerSecond: Double { Double(stageSteps) / seconds }
 }
 
-/// Fits the folder (not timed), then times the simulation of the next two quarters with the
-/// deals still to be created (`--scope all`, parameter uncertainty on: what `pipecast forecast`
-/// runs by default).
-public func runForecastBenchmark(folder path: String, trials: Int, threads: Int) throws -> ForecastBenchmarkResult {
+/// Fits the folder (not timed), then times the simulation of the next two quarters, with the
+/// deals still to be created (`scope` all) or the open pipeline only, parameter uncertainty on:
+/// what `pipecast forecast` runs.
+public func runForecastBenchmark(
+  folder path: String, trials: Int, threads: Int, scope: SimulationScope = .all
+) throws -> ForecastBenchmarkResult {
   let folder = try CRMFolderLoader.load(at: URL(fileURLWithPath: path), options: LoadOptions()).folder
   let model = try PipelineFitter().fit(folder: folder)
   var quarter = FiscalCalendar.standard.quarter(containing: folder.asOf.advanced(by: 1))
@@ -135,13 +138,13 @@ public func runForecastBenchmark(folder path: String, trials: Int, threads: Int)
   }
   let simulator = try PipelineSimulator(
     model: model, folder: folder,
-    options: SimulationOptions(periods: periods, trials: trials, seed: 1, threads: threads, scope: .all))
+    options: SimulationOptions(periods: periods, trials: trials, seed: 1, threads: threads, scope: scope))
   let clock = ContinuousClock()
   var trialsResult: SimulationTrials?
   let elapsed = clock.measure { trialsResult = simulator.run() }
   let r = trialsResult!
   return ForecastBenchmarkResult(
-    openDeals: r.dealIDs.count, trials: trials, threads: threads,
+    scope: scope, openDeals: r.dealIDs.count, trials: trials, threads: threads,
     seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
     stageSteps: r.stageSteps, newDeals: r.newDealCount)
 }

@@ -9,7 +9,7 @@ let usage = """
          pipecast-bench fit <durations.csv>
          pipecast-bench kpi [deals] [activities]
          pipecast-bench simulate [deals] [trials] [threads]
-         pipecast-bench forecast <folder> [trials] [threads]
+         pipecast-bench forecast <folder> [trials] [threads] [all|open]
 
   """
 switch arguments.first {
@@ -46,12 +46,13 @@ case "forecast":
   let numbers = rest.dropFirst().compactMap { Int($0) }
   let trials = numbers.count > 0 ? numbers[0] : 10_000
   let threads = numbers.count > 1 ? numbers[1] : ProcessInfo.processInfo.activeProcessorCount
+  let scope: SimulationScope = rest.contains("open") ? .open : .all
   do {
-    let r = try runForecastBenchmark(folder: folder, trials: trials, threads: threads)
+    let r = try runForecastBenchmark(folder: folder, trials: trials, threads: threads, scope: scope)
     print(String(
-      format: "forecast (scope all): %d open + %.1f new deals per trial x %d trials on %d threads: %.2f s, "
-        + "%.2f M deal-trials/s, %.1f M stage steps/s",
-      r.openDeals, Double(r.newDeals) / Double(r.trials), r.trials, r.threads, r.seconds,
+      format: "forecast (scope %@, %@ loop): %d open + %.1f new deals per trial x %d trials on %d threads: "
+        + "%.2f s, %.2f M deal-trials/s, %.1f M stage steps/s",
+      r.scope.rawValue, PipelineSimulator.vectorKernelAvailable ? "AVX-512" : "Swift", r.openDeals, Double(r.newDeals) / Double(r.trials), r.trials, r.threads, r.seconds,
       r.dealTrialsPerSecond / 1e6, r.stageStepsPerSecond / 1e6))
   } catch {
     FileHandle.standardError.write(Data("forecast: \(error)\n".utf8))
