@@ -1,4 +1,5 @@
-// The open-pipeline trial loop, eight deals per AVX-512 vector (see CSimulationKernel.h).
+// The open-pipeline trial loop, eight deals per AVX-512 vector (see CSimulationKernel.h), for
+// stays that are lognormal, exponential or Weibull (any mix of them across stages).
 //
 // Every function mirrors a Swift one in Sources/Simulation (named in its comment) operation for
 // operation, so each deal draws the same numbers from its own stream and rounds the same way:
@@ -24,9 +25,10 @@
 #define VEC_FN __attribute__((target("avx512f,avx512dq"))) static
 
 enum {
-  ROW_P1 = 1, ROW_P2 = 2, ROW_P3 = 3, ROW_NEVER = 5, ROW_C0 = 7, ROW_C1 = 8, ROW_C2 = 9, ROW_ADVANCE_ADD = 11,
+  ROW_FAMILY = 0, ROW_P1 = 1, ROW_P2 = 2, ROW_P3 = 3, ROW_P4 = 4, ROW_NEVER = 5, ROW_C0 = 7, ROW_C1 = 8, ROW_C2 = 9, ROW_ADVANCE_ADD = 11,
   ROW_EXITS = 12,
   STAY_ENDED = -1, STAY_WON = -2,
+  FAMILY_EXPONENTIAL = 0, FAMILY_LOGNORMAL = 1, FAMILY_WEIBULL = 3,
   MAX_STAGES = 16,
 };
 
@@ -318,13 +320,42 @@ VEC __m512d vector_exp(__m512d x) {
   return _mm512_mul_pd(p, _mm512_castsi512_pd(bits));
 }
 
+/// `fastLog` (fdlibm's polynomial): the same split into exponent and mantissa, the same steps.
+VEC __m512d vector_log(__m512d x) {
+  __m512i bits = _mm512_castpd_si512(x);
+  __m512d e = _mm512_cvtepi64_pd(_mm512_sub_epi64(_mm512_srli_epi64(bits, 52), _mm512_set1_epi64(1023)));
+  __m512d m = _mm512_castsi512_pd(_mm512_or_si512(
+    _mm512_and_si512(bits, _mm512_set1_epi64(0x000FFFFFFFFFFFFFLL)), _mm512_set1_epi64(0x3FF0000000000000LL)));
+  __mmask8 high = _mm512_cmp_pd_mask(m, _mm512_set1_pd(1.4142135623730951), _CMP_GT_OQ);
+  m = _mm512_mask_mul_pd(m, high, _mm512_set1_pd(0.5), m);
+  e = _mm512_mask_add_pd(e, high, e, _mm512_set1_pd(1));
+  __m512d f = _mm512_sub_pd(m, _mm512_set1_pd(1));
+  __m512d s = _mm512_div_pd(f, _mm512_add_pd(_mm512_set1_pd(2), f));
+  __m512d z = _mm512_mul_pd(s, s);
+  __m512d w = _mm512_mul_pd(z, z);
+#define C(v) _mm512_set1_pd(v)
+  __m512d t1 = _mm512_mul_pd(w, _mm512_add_pd(C(3.999999999940941908e-01),
+    _mm512_mul_pd(w, _mm512_add_pd(C(2.222219843214978396e-01), _mm512_mul_pd(w, C(1.531383769920937332e-01))))));
+  __m512d t2 = _mm512_mul_pd(z, _mm512_add_pd(C(6.666666666666735130e-01), _mm512_mul_pd(w, _mm512_add_pd(
+    C(2.857142874366239149e-01), _mm512_mul_pd(w, _mm512_add_pd(C(1.818357216161805012e-01),
+    _mm512_mul_pd(w, C(1.479819860511658591e-01))))))));
+  __m512d r = _mm512_add_pd(t2, t1);
+  __m512d hfsq = _mm512_mul_pd(_mm512_mul_pd(C(0.5), f), f);
+  __m512d inner = _mm512_sub_pd(hfsq, _mm512_add_pd(_mm512_mul_pd(s, _mm512_add_pd(hfsq, r)),
+    _mm512_mul_pd(e, C(1.90821492927058770002e-10))));
+  return _mm512_sub_pd(_mm512_mul_pd(e, C(6.93147180369123816490e-01)), _mm512_sub_pd(inner, f));
+#undef C
+}
+
 // ---------------------------------------------------------------------------------------------
 // The stage table as columns: a stage's value of a field by one permute (at most 16 stages).
 
 typedef struct { __m512d low, high; } Column;
 
 typedef struct {
-  Column mu, sigma, inverseSigma, neverEnding, c0, c1, c2, advanceAdd;
+  /// Family code, and p1 … p4 (lognormal: μ, σ, 1/σ; exponential: mean, log mean; Weibull:
+  /// scale, 1/shape, shape, log scale).
+  Column family, mu, sigma, inverseSigma, p4, neverEnding, c0, c1, c2, advanceAdd;
   Column cumulative[MAX_STAGES];
   long exitSlots;
   const double *table;
@@ -341,6 +372,28 @@ VEC Column column(const double *table, long stride, long stages, long field) {
 }
 
 VEC __m512d lookup(Column c, __m512i stage) { return _mm512_permutex2var_pd(c.low, stage, c.high); }
+
+/// The lanes of `m` whose stage has `family`.
+VEC __mmask8 family_lanes(const Stages *st, __mmask8 m, __m512i stage, int family) {
+  return m & _mm512_cmp_pd_mask(lookup(st->family, stage), _mm512_set1_pd(family), _CMP_EQ_OQ);
+}
+
+/// `TrialKernel.freshStay` for the exponential and Weibull lanes, from one unit exponential `e`
+/// each: sets their `length` and `logLength`.
+VEC void fresh_exponential_families(
+  const Stages *st, __mmask8 exponential, __mmask8 weibull, __m512i stage, __m512d e, __m512d *length,
+  __m512d *logLength
+) {
+  __m512d logE = vector_log(e);
+  __m512d p1 = lookup(st->mu, stage), p2 = lookup(st->sigma, stage);
+  // Exponential: (mean × E, log mean + log E).
+  *length = _mm512_mask_mul_pd(*length, exponential, p1, e);
+  *logLength = _mm512_mask_add_pd(*logLength, exponential, p2, logE);
+  // Weibull: log T = log scale + log E / shape.
+  __m512d logT = _mm512_add_pd(lookup(st->p4, stage), _mm512_mul_pd(logE, p2));
+  *length = _mm512_mask_mov_pd(*length, weibull, vector_exp(logT));
+  *logLength = _mm512_mask_mov_pd(*logLength, weibull, logT);
+}
 
 /// `TrialKernel.endOfStay` for the lanes of `m`: moves `t` on and returns the next stage,
 /// STAY_WON or STAY_ENDED.
@@ -488,17 +541,21 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
 
   // `TrialKernel.conditioning`: Robert's z0 = (log age − μ)/σ, w = √(z0² + 4), α = (z0 + w)/2,
   // 1/α = (w − z0)/2, the same operations as the Swift table (square roots are exact-rounded).
-  __m512d z0 = _mm512_maskz_mul_pd(aged, _mm512_sub_pd(logAge, mu), lookup(st->inverseSigma, stage));
+  __mmask8 lognormal = family_lanes(st, m, stage, FAMILY_LOGNORMAL);
+  __mmask8 exponential = family_lanes(st, m, stage, FAMILY_EXPONENTIAL);
+  __mmask8 weibull = family_lanes(st, m, stage, FAMILY_WEIBULL);
+  __mmask8 agedLognormal = aged & lognormal;
+  __m512d z0 = _mm512_maskz_mul_pd(agedLognormal, _mm512_sub_pd(logAge, mu), lookup(st->inverseSigma, stage));
   __m512d w = _mm512_sqrt_pd(_mm512_add_pd(_mm512_mul_pd(z0, z0), _mm512_set1_pd(4)));
   __m512d alpha = _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_add_pd(z0, w));
   __m512d step = _mm512_mul_pd(_mm512_set1_pd(0.5), _mm512_sub_pd(w, z0));
   // |z0| < inf (z0 finite; NaN is not).
-  __mmask8 finite = aged & _mm512_cmp_pd_mask(_mm512_abs_pd(z0), _mm512_set1_pd(INFINITY), _CMP_LT_OQ);
+  __mmask8 finite = agedLognormal & _mm512_cmp_pd_mask(_mm512_abs_pd(z0), _mm512_set1_pd(INFINITY), _CMP_LT_OQ);
   __mmask8 below = finite & _mm512_cmp_pd_mask(z0, _mm512_setzero_pd(), _CMP_LE_OQ);
   __mmask8 above = finite & (__mmask8)~below;
 
-  // Fresh stays and the first try of plain rejection share one normal draw.
-  __m512d n = vector_normal(&r, fresh | below, &st->z);
+  // Fresh lognormal stays and the first try of plain rejection share one normal draw.
+  __m512d n = vector_normal(&r, (fresh & lognormal) | below, &st->z);
   __m512d zz = n;
   __mmask8 pending = below & (__mmask8)~_mm512_cmp_pd_mask(n, z0, _CMP_GT_OQ);
   while (pending) {
@@ -522,10 +579,29 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   __m512d length = vector_exp(logT);
   // Aged: what is left of the stay (0 for a non-finite z0, whose log length is log age).
   __m512d left = _mm512_max_pd(_mm512_setzero_pd(), _mm512_sub_pd(length, age));
-  __m512d remaining = _mm512_mask_mov_pd(length, aged, left);
-  __mmask8 stuck = aged & (__mmask8)~finite;
+  __m512d remaining = _mm512_mask_mov_pd(length, agedLognormal, left);
+  __mmask8 stuck = agedLognormal & (__mmask8)~finite;
   remaining = _mm512_mask_mov_pd(remaining, stuck, _mm512_setzero_pd());
   __m512d x = _mm512_mask_mov_pd(logT, stuck, logAge);
+  // Exponential and Weibull stays (`TrialKernel.conditionalOtherFamily`): one exponential each.
+  if (exponential | weibull) {
+    __m512d e = vector_exponential(&r, exponential | weibull, &st->z);
+    fresh_exponential_families(st, fresh & exponential, fresh & weibull, stage, e, &remaining, &x);
+    // Exponential given T > age: total = age + mean × E; (total − age, log total).
+    __mmask8 agedExponential = aged & exponential;
+    __m512d total = _mm512_add_pd(age, _mm512_mul_pd(lookup(st->mu, stage), e));
+    remaining = _mm512_mask_mov_pd(remaining, agedExponential, _mm512_sub_pd(total, age));
+    x = _mm512_mask_mov_pd(x, agedExponential, vector_log(total));
+    // Weibull given T > age: y = (age/λ)^k + E (the conditioning as `TrialKernel.conditioning`
+    // computes it), log T = log λ + log y / k.
+    __mmask8 agedWeibull = aged & weibull;
+    __m512d p4 = lookup(st->p4, stage);
+    __m512d a = vector_exp(_mm512_mul_pd(lookup(st->inverseSigma, stage), _mm512_sub_pd(logAge, p4)));
+    __m512d logTotal = _mm512_add_pd(p4, _mm512_mul_pd(vector_log(_mm512_add_pd(a, e)), sigma));
+    __m512d weibullLeft = _mm512_max_pd(_mm512_setzero_pd(), _mm512_sub_pd(vector_exp(logTotal), age));
+    remaining = _mm512_mask_mov_pd(remaining, agedWeibull, weibullLeft);
+    x = _mm512_mask_mov_pd(x, agedWeibull, logTotal);
+  }
 
   __m512d t = _mm512_setzero_pd();
   __m512i next = end_of_stay(st, &r, m, stage, _mm512_setzero_pd(), &t, remaining, x, never, shift, timeScale);
@@ -562,8 +638,16 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
       __m512d un = vector_uniform(&r, drawNever);
       never = drawNever & _mm512_cmp_pd_mask(un, pi, _CMP_LT_OQ);
     }
-    __m512d logT = _mm512_add_pd(lookup(st->mu, stage), _mm512_mul_pd(lookup(st->sigma, stage), vector_normal(&r, m, &st->z)));
+    __mmask8 lognormal = family_lanes(st, m, stage, FAMILY_LOGNORMAL);
+    __m512d logT = _mm512_add_pd(
+      lookup(st->mu, stage), _mm512_mul_pd(lookup(st->sigma, stage), vector_normal(&r, lognormal, &st->z)));
     __m512d length = vector_exp(logT);
+    __mmask8 other = m & (__mmask8)~lognormal;
+    if (other) {
+      __m512d e = vector_exponential(&r, other, &st->z);
+      fresh_exponential_families(st, family_lanes(st, m, stage, FAMILY_EXPONENTIAL),
+        family_lanes(st, m, stage, FAMILY_WEIBULL), stage, e, &length, &logT);
+    }
     __m512d start = t;
     __m512i next = end_of_stay(st, &r, m, stage, start, &t, length, logT, never, shift, timeScale);
     book(o, m, next, t, deal, amount, group);
@@ -589,6 +673,8 @@ VEC_FN long run_open_trial(const PCOpenTrial *o, PCLanes *l) {
   st.mu = column(o->table, o->stride, o->stages, ROW_P1);
   st.sigma = column(o->table, o->stride, o->stages, ROW_P2);
   st.inverseSigma = column(o->table, o->stride, o->stages, ROW_P3);
+  st.p4 = column(o->table, o->stride, o->stages, ROW_P4);
+  st.family = column(o->table, o->stride, o->stages, ROW_FAMILY);
   st.neverEnding = column(o->table, o->stride, o->stages, ROW_NEVER);
   st.c0 = column(o->table, o->stride, o->stages, ROW_C0);
   st.c1 = column(o->table, o->stride, o->stages, ROW_C1);

@@ -130,7 +130,7 @@ struct TrialKernel {
       let w = (z0 * z0 + 4).squareRoot()
       return Conditioning(a: z0, b: 0.5 * (z0 + w), c: 0.5 * (w - z0))
     case 3:
-      return Conditioning(a: exp(row[StageRow.p3] * (logAge - row[StageRow.p4])))
+      return Conditioning(a: fastExp(row[StageRow.p3] * (logAge - row[StageRow.p4])))
     default:
       return Conditioning()
     }
@@ -169,14 +169,14 @@ struct TrialKernel {
       return (fastExp(logT), logT)
     case 0:
       let e = rng.exponential(z)
-      return (row[StageRow.p1] * e, row[StageRow.p2] + log(e))
+      return (row[StageRow.p1] * e, row[StageRow.p2] + fastLog(e))
     case 2:
       let t = max(rng.gamma(shape: row[StageRow.p1], z) * row[StageRow.p2], 1e-300)
       return (t, log(t))
     case 4:
       return PiecewiseStay.fresh(table + Int(row[StageRow.p1]), exponential: rng.exponential(z))
     default:
-      let logT = row[StageRow.p4] + log(rng.exponential(z)) * row[StageRow.p2]
+      let logT = row[StageRow.p4] + fastLog(rng.exponential(z)) * row[StageRow.p2]
       return (fastExp(logT), logT)
     }
   }

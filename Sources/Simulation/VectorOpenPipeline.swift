@@ -4,9 +4,9 @@ import Foundation
 /// When the open-pipeline trial loop runs in the AVX-512 C kernel (`CSimulationKernel`), which
 /// computes exactly what `TrialKernel.runOpenPipeline` computes, eight deals at a time.
 ///
-/// It applies when the processor has AVX-512 (F and DQ), every stage's stay is lognormal (the
-/// family the fits choose most often) and there are at most 16 stages; otherwise the Swift loop
-/// runs. `PIPECAST_VECTOR_KERNEL=0` turns it off (to compare the two, or to rule it out).
+/// It applies when the processor has AVX-512 (F and DQ), every stage's stay is lognormal,
+/// exponential or Weibull, and there are at most 16 stages; otherwise (gamma or piecewise stays)
+/// the Swift loop runs. `PIPECAST_VECTOR_KERNEL=0` turns it off (to compare the two, or to rule it out).
 enum VectorKernel {
   static let maximumStages = 16
 
@@ -19,12 +19,15 @@ enum VectorKernel {
     return pc_vector_kernel_available() != 0
   }()
 
+  /// The stay families the kernel draws (`StageRow` codes): exponential, lognormal, Weibull.
+  static let families: Set<Int> = [0, 1, 3]
+
   /// Whether a stage table (`ParameterSet.stageTable`) fits the kernel: 1 to 16 stages, every
-  /// stay lognormal.
+  /// stay exponential, lognormal or Weibull.
   static func applies(table: UnsafePointer<Double>, stride: Int) -> Bool {
     let n = (stride - StageRow.exits) / 2 - 1
     guard n >= 1 && n <= maximumStages else { return false }
-    for s in 0..<n where Int(table[s * stride + StageRow.family]) != 1 { return false }
+    for s in 0..<n where !families.contains(Int(table[s * stride + StageRow.family])) { return false }
     return true
   }
 }
@@ -63,7 +66,7 @@ struct DealColumns: Sendable {
 }
 
 extension PipelineSimulator {
-  /// Whether open pipelines with lognormal stays run in the AVX-512 kernel on this machine
+  /// Whether open pipelines (lognormal, exponential or Weibull stays) run in the AVX-512 kernel here
   /// (for benchmarks and diagnostics: the totals are the same either way).
   public static var vectorKernelAvailable: Bool { VectorKernel.available }
 }

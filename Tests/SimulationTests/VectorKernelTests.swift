@@ -2,16 +2,18 @@ import CRMData
 import Foundation
 @testable import PipelineModel
 @testable import Simulation
+import Statistics
 import Testing
 
 /// The AVX-512 C kernel must give exactly what the Swift lane loop gives: the same draws per
 /// deal, the same rounding, the same order of summation. Every total is compared bit for bit.
 @Suite(.enabled(if: VectorKernel.available, "needs a processor with AVX-512"))
 struct VectorKernelTests {
-  /// Six lognormal stages with forward, skip and backward moves, a quadratic loss curve, and
-  /// stays that never end in one stage; with reps, their skill and ramp shifts.
-  static func model(reps: Bool = true) -> FittedPipeline {
-    let specs: [Fixtures.StageSpec] = [
+  /// Six lognormal stages (with `mixedFamilies`: three lognormal, one exponential, two Weibull)
+  /// with forward, skip and backward moves, a quadratic loss curve, and stays that never end in
+  /// one stage; with reps, their skill and ramp shifts.
+  static func model(reps: Bool = true, mixedFamilies: Bool = false) -> FittedPipeline {
+    var specs: [Fixtures.StageSpec] = [
       .init(name: "New", distribution: .logNormal(mu: log(6), sigma: 1.1), loss: [-1.2, 0.2],
             winShare: 0.01, moveShares: [0, 0.85, 0.1, 0, 0, 0]),
       .init(name: "Discovery", distribution: .logNormal(mu: log(14), sigma: 0.8), loss: [-1.5, 0.3],
@@ -25,6 +27,11 @@ struct VectorKernelTests {
       .init(name: "Legal", distribution: .logNormal(mu: log(30), sigma: 0.5), loss: [-3], winShare: 1,
             moveShares: [0, 0, 0, 0, 0, 0]),
     ]
+    if mixedFamilies {
+      specs[1].distribution = .exponential(rate: 1 / 14)
+      specs[3].distribution = .weibull(shape: 1.4, scale: 13)
+      specs[5].distribution = .weibull(shape: 0.8, scale: 30)
+    }
     var model = Fixtures.model(specs, reps: reps)
     model.stages[1].neverEnds = NeverEndingStays(
       probability: 0.15, fittedProbability: 0.15, family: "lognormal", likelihoodRatio: 12, pValue: 0.001,
@@ -57,9 +64,10 @@ struct VectorKernelTests {
     #expect(a.stageSteps == b.stageSteps)
   }
 
-  @Test func sameTotalsAsTheSwiftLoop() throws {
+  @Test(arguments: [false, true])
+  func sameTotalsAsTheSwiftLoop(mixedFamilies: Bool) throws {
     var sim = try PipelineSimulator(
-      model: Self.model(), openDeals: Self.deals(1_500), asOf: Fixtures.asOf,
+      model: Self.model(mixedFamilies: mixedFamilies), openDeals: Self.deals(1_500), asOf: Fixtures.asOf,
       options: SimulationOptions(
         periods: Fixtures.months(9), trials: 300, seed: 17, threads: 2, scope: .open, groupBy: .owner,
         parameterUncertainty: true))
@@ -90,8 +98,9 @@ struct VectorKernelTests {
     }
   }
 
-  /// The kernel is for lognormal stays: a model with other families runs the Swift loop.
-  @Test func appliesToLognormalModelsOnly() throws {
+  /// The kernel draws lognormal, exponential and Weibull stays: a model with a gamma (or
+  /// piecewise) stage runs the Swift loop.
+  @Test func appliesToTheFamiliesItDraws() throws {
     func applies(_ model: FittedPipeline) throws -> Bool {
       let sim = try PipelineSimulator(
         model: model, openDeals: Fixtures.openDeals(count: 10, stageCount: model.stages.count),
@@ -104,12 +113,14 @@ struct VectorKernelTests {
       }
     }
     #expect(try applies(Self.model()))
+    #expect(try applies(Self.model(mixedFamilies: true)))
+    // The four-stage fixture has a gamma stage.
     #expect(try !applies(Fixtures.model()))
   }
 
-  /// Random lognormal models of 1, 2, 9 and 16 stages (16 fills both halves of the kernel's
-  /// two-register stage lookup), random moves, loss curves, never-ending shares and ages: the
-  /// kernel and the Swift loop agree bit for bit on every one.
+  /// Random models of 1, 2, 9 and 16 stages (16 fills both halves of the kernel's two-register
+  /// stage lookup), each stage lognormal, exponential or Weibull, with random moves, loss curves,
+  /// never-ending shares and ages: the kernel and the Swift loop agree bit for bit on every one.
   @Test(arguments: [1, 2, 9, 16])
   func randomModelsAgree(stages n: Int) throws {
     var rng = SimulationRandom(key: 99, n)
@@ -119,15 +130,20 @@ struct VectorKernelTests {
       for j in 0..<n where j != i && rng.uniform() < 0.4 { moves[j] = rng.uniform() }
       if i + 1 < n { moves[i + 1] += 0.5 }
       let winShare = i == n - 1 ? 1 : 0.3 * rng.uniform()
+      let median = 3 + 40 * rng.uniform()
+      let family = rng.uniform()
+      let distribution: DurationDistribution =
+        family < 0.5 ? .logNormal(mu: log(median), sigma: 0.3 + rng.uniform())
+        : family < 0.75 ? .exponential(rate: 1 / median) : .weibull(shape: 0.6 + rng.uniform(), scale: median)
       specs.append(Fixtures.StageSpec(
-        name: "S\(i)", distribution: .logNormal(mu: log(3 + 40 * rng.uniform()), sigma: 0.3 + rng.uniform()),
+        name: "S\(i)", distribution: distribution,
         loss: [-3 + 2 * rng.uniform(), 0.5 * rng.uniform(), 0.05 * (rng.uniform() - 0.5)],
         winShare: winShare, moveShares: moves))
     }
     var model = Fixtures.model(specs, reps: n % 2 == 0)
     let pi = 0.3 * rng.uniform()
     model.stages[0].neverEnds = NeverEndingStays(
-      probability: pi, fittedProbability: pi, family: "lognormal", likelihoodRatio: 12, pValue: 0.001,
+      probability: pi, fittedProbability: pi, family: model.stages[0].timeInStage.family, likelihoodRatio: 12, pValue: 0.001,
       aicWith: 0, aicWithout: 10, covariance: [])
     let deals = Fixtures.openDeals(count: 900, stageCount: n, age: { i in Double((i * 7_919) % 400) / 2 })
     var sim = try PipelineSimulator(

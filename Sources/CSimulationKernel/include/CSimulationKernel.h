@@ -1,9 +1,9 @@
 // The open-pipeline trial loop of `Simulation`, eight deals at a time with AVX-512.
 //
 // It computes exactly what the Swift lane loop (`TrialKernel.runOpenPipeline`) computes, draw for
-// draw and rounding for rounding (no fused multiply-adds), for models whose stays are all
-// lognormal; the Swift side decides when it applies and falls back to its own loop otherwise
-// (other families, more than 16 stages, or a processor without AVX-512).
+// draw and rounding for rounding (no fused multiply-adds), for models whose stays are lognormal,
+// exponential or Weibull; the Swift side decides when it applies and falls back to its own loop
+// otherwise (gamma or piecewise stays, more than 16 stages, or no AVX-512).
 #ifndef PIPECAST_CSIMULATIONKERNEL_H
 #define PIPECAST_CSIMULATIONKERNEL_H
 
@@ -15,7 +15,7 @@ extern "C" {
 
 /// One trial of the open pipeline: the model, the deals and where the totals go.
 typedef struct {
-  /// Stage table: `stages` rows of `stride` doubles (`StageRow` layout), every family lognormal.
+  /// Stage table: `stages` rows of `stride` doubles (`StageRow` layout), families 0, 1 or 3.
   const double *table;
   long stride;
   long stages;
