@@ -25,8 +25,9 @@
 #define VEC_FN __attribute__((target("avx512f,avx512dq"))) static
 
 enum {
-  ROW_FAMILY = 0, ROW_P1 = 1, ROW_P2 = 2, ROW_P3 = 3, ROW_P4 = 4, ROW_NEVER = 5, ROW_C0 = 7, ROW_C1 = 8, ROW_C2 = 9, ROW_ADVANCE_ADD = 11,
-  ROW_EXITS = 12,
+  // `StageRow`'s fields.
+  ROW_FAMILY = 0, ROW_P1 = 1, ROW_P2 = 2, ROW_P3 = 3, ROW_P4 = 4, ROW_NEVER = 5,
+  ROW_C0 = 7, ROW_C1 = 8, ROW_C2 = 9, ROW_ADVANCE_ADD = 11, ROW_EXITS = 12,
   STAY_ENDED = -1, STAY_WON = -2,
   FAMILY_EXPONENTIAL = 0, FAMILY_LOGNORMAL = 1, FAMILY_WEIBULL = 3,
   MAX_STAGES = 16,
@@ -220,7 +221,8 @@ VEC __m512d vector_normal(VectorRandom *r, __mmask8 m, const Ziggurat *z) {
   __m512i layer = _mm512_and_si512(bits, _mm512_set1_epi64(0xFF));
   __m512d u = _mm512_sub_pd(_mm512_mul_pd(vector_top53(bits), _mm512_set1_pd(0x1.0p-52)), _mm512_set1_pd(1));
   __m512d xi = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, layer, z->x, 8);
-  __m512d edge = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, _mm512_add_epi64(layer, _mm512_set1_epi64(1)), z->x, 8);
+  __m512i above = _mm512_add_epi64(layer, _mm512_set1_epi64(1));
+  __m512d edge = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, above, z->x, 8);
   __m512d x = _mm512_mul_pd(u, xi);
   __mmask8 fast = _mm512_mask_cmp_pd_mask(m, _mm512_abs_pd(x), edge, _CMP_LT_OQ);
   __mmask8 slow = m & (__mmask8)~fast;
@@ -247,7 +249,8 @@ VEC __m512d vector_exponential(VectorRandom *r, __mmask8 m, const Ziggurat *z) {
   __m512i bits = vector_next(r, m);
   __m512i layer = _mm512_and_si512(bits, _mm512_set1_epi64(0xFF));
   __m512d xi = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, layer, z->xe, 8);
-  __m512d edge = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, _mm512_add_epi64(layer, _mm512_set1_epi64(1)), z->xe, 8);
+  __m512i above = _mm512_add_epi64(layer, _mm512_set1_epi64(1));
+  __m512d edge = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, above, z->xe, 8);
   __m512d x = _mm512_mul_pd(_mm512_mul_pd(vector_top53(bits), _mm512_set1_pd(0x1.0p-53)), xi);
   __mmask8 fast = _mm512_mask_cmp_pd_mask(m, x, edge, _CMP_LT_OQ);
   __mmask8 slow = m & (__mmask8)~fast;
@@ -271,8 +274,10 @@ VEC __m512d vector_exponential(VectorRandom *r, __mmask8 m, const Ziggurat *z) {
 /// `SimulationRandom.init(stream:index:)` for indices `index`.
 VEC __m512i vector_mix(__m512i x) {
   __m512i z = x;
-  z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ULL));
-  z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64((long long)0x94D049BB133111EBULL));
+  __m512i m1 = _mm512_set1_epi64((long long)0xBF58476D1CE4E5B9ULL);
+  __m512i m2 = _mm512_set1_epi64((long long)0x94D049BB133111EBULL);
+  z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
+  z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
   return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
 }
 
@@ -406,7 +411,8 @@ VEC __m512i end_of_stay(
   *t = _mm512_add_pd(*t, _mm512_mul_pd(stretched, timeScale));
   __mmask8 inside = _mm512_cmp_pd_mask(*t, _mm512_set1_pd(st->horizon), _CMP_LT_OQ);
   __m512d eta = _mm512_add_pd(
-    _mm512_add_pd(lookup(st->c0, stage), _mm512_mul_pd(x, _mm512_add_pd(lookup(st->c1, stage), _mm512_mul_pd(x, lookup(st->c2, stage))))),
+    _mm512_add_pd(lookup(st->c0, stage),
+      _mm512_mul_pd(x, _mm512_add_pd(lookup(st->c1, stage), _mm512_mul_pd(x, lookup(st->c2, stage))))),
     shift);
   __m512d u = vector_uniform(r, m);
   __m512d q = vector_exp(_mm512_xor_pd(eta, _mm512_set1_pd(-0.0)));
@@ -426,7 +432,8 @@ VEC __m512i end_of_stay(
     __mmask8 past = _mm512_cmp_pd_mask(v, lookup(st->cumulative[j], stage), _CMP_GE_OQ);
     k = _mm512_mask_add_epi64(k, past, k, _mm512_set1_epi64(2));
   }
-  __m512i slot = _mm512_add_epi64(_mm512_mullo_epi64(stage, _mm512_set1_epi64(st->stride)), _mm512_add_epi64(k, _mm512_set1_epi64(1)));
+  __m512i slot = _mm512_add_epi64(
+    _mm512_mullo_epi64(stage, _mm512_set1_epi64(st->stride)), _mm512_add_epi64(k, _mm512_set1_epi64(1)));
   __m512i target = _mm512_cvttpd_epi64(_mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, slot, st->table, 8));
   __mmask8 won = _mm512_cmplt_epi64_mask(target, _mm512_setzero_si512());
   __m512i next = _mm512_mask_mov_epi64(target, won, _mm512_set1_epi64(STAY_WON));

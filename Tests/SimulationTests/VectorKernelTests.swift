@@ -143,7 +143,8 @@ struct VectorKernelTests {
     var model = Fixtures.model(specs, reps: n % 2 == 0)
     let pi = 0.3 * rng.uniform()
     model.stages[0].neverEnds = NeverEndingStays(
-      probability: pi, fittedProbability: pi, family: model.stages[0].timeInStage.family, likelihoodRatio: 12, pValue: 0.001,
+      probability: pi, fittedProbability: pi, family: model.stages[0].timeInStage.family,
+      likelihoodRatio: 12, pValue: 0.001,
       aicWith: 0, aicWithout: 10, covariance: [])
     let deals = Fixtures.openDeals(count: 900, stageCount: n, age: { i in Double((i * 7_919) % 400) / 2 })
     var sim = try PipelineSimulator(
