@@ -400,6 +400,14 @@ VEC void fresh_exponential_families(
   *logLength = _mm512_mask_mov_pd(*logLength, weibull, logT);
 }
 
+/// The lanes of `m` whose stay never ends, each with probability `p`: a uniform is drawn only in
+/// the lanes where p > 0 (as `TrialKernel.stay` draws it only then).
+VEC __mmask8 never_ending(VectorRandom *r, __mmask8 m, __m512d p) {
+  __mmask8 draw = m & _mm512_cmp_pd_mask(p, _mm512_setzero_pd(), _CMP_GT_OQ);
+  if (!draw) return 0;
+  return draw & _mm512_cmp_pd_mask(vector_uniform(r, draw), p, _CMP_LT_OQ);
+}
+
 /// `TrialKernel.endOfStay` for the lanes of `m`: moves `t` on and returns the next stage,
 /// STAY_WON or STAY_ENDED.
 VEC __m512i end_of_stay(
@@ -538,13 +546,7 @@ VEC_FN long take_deals(const PCOpenTrial *o, const Stages *st, PCLanes *l, long 
   __mmask8 fresh = m & (__mmask8)~aged;
   // The never-ending draw: aged deals by their own probability, fresh ones by the stage's π.
   __m512d pi = lookup(st->neverEnding, stage);
-  __m512d neverP = _mm512_mask_mov_pd(pi, aged, dealNever);
-  __mmask8 drawNever = m & _mm512_cmp_pd_mask(neverP, _mm512_setzero_pd(), _CMP_GT_OQ);
-  __mmask8 never = 0;
-  if (drawNever) {
-    __m512d un = vector_uniform(&r, drawNever);
-    never = drawNever & _mm512_cmp_pd_mask(un, neverP, _CMP_LT_OQ);
-  }
+  __mmask8 never = never_ending(&r, m, _mm512_mask_mov_pd(pi, aged, dealNever));
 
   // `TrialKernel.conditioning`: Robert's z0 = (log age − μ)/σ, w = √(z0² + 4), α = (z0 + w)/2,
   // 1/α = (w − z0)/2, the same operations as the Swift table (square roots are exact-rounded).
@@ -638,13 +640,7 @@ VEC_FN long advance_lanes(const PCOpenTrial *o, const Stages *st, PCLanes *l, lo
     __m512i group = _mm512_maskz_loadu_epi64(m, l->group + i);
 
     // `TrialKernel.freshStayStep`.
-    __m512d pi = lookup(st->neverEnding, stage);
-    __mmask8 drawNever = m & _mm512_cmp_pd_mask(pi, _mm512_setzero_pd(), _CMP_GT_OQ);
-    __mmask8 never = 0;
-    if (drawNever) {
-      __m512d un = vector_uniform(&r, drawNever);
-      never = drawNever & _mm512_cmp_pd_mask(un, pi, _CMP_LT_OQ);
-    }
+    __mmask8 never = never_ending(&r, m, lookup(st->neverEnding, stage));
     __mmask8 lognormal = family_lanes(st, m, stage, FAMILY_LOGNORMAL);
     __m512d logT = _mm512_add_pd(
       lookup(st->mu, stage), _mm512_mul_pd(lookup(st->sigma, stage), vector_normal(&r, lognormal, &st->z)));
