@@ -82,7 +82,8 @@ let package = Package(
     .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "CRMData"]),
     .testTarget(name: "CRMDataTests", dependencies: ["CRMData", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["_TestSupport"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics"]),
+    .testTarget(
+      name: "SimulationTests", dependencies: ["Simulation", "PipelineModel", "CRMData", "Statistics", "_TestSupport"]),
     .testTarget(name: "KPITests", dependencies: ["KPI", "_TestSupport"]),
     .testTarget(name: "ImportersTests", dependencies: ["Importers", "CRMData", "_TestSupport"]),
     .testTarget(

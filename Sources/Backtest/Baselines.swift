@@ -12,15 +12,17 @@ import PipelineModel
 /// whole-period figures and are left as they are.
 public struct BaselineForecasts: Sendable, Equatable {
   /// Σ amount × stages.csv probability of the deal's current stage, over open deals whose
-  /// expected close date falls in the target period. nil when no stage has a CRM probability.
+  /// expected close date falls in the target period. nil when no stage has a CRM probability, or
+  /// no deal open at the origin has an expected close date (there is nothing to filter on).
   public var crmWeighted: Double?
   /// Σ amount × the fitted P(won inside the period | stage, age in stage) over all open deals
   /// (the fitted probability already accounts for timing, so no expected-close filter). nil when
   /// the forecaster gives no deal-level probabilities.
   public var fittedWeighted: Double?
   /// Σ amount of open deals expected to close in the period that are in commit: forecast_category
-  /// `commit` when the deal has a forecast category, else being in the last open stage.
-  public var commit: Double
+  /// `commit` when the deal has a forecast category, else being in the last open stage. nil when
+  /// no deal open at the origin has an expected close date.
+  public var commit: Double?
   /// Bookings of the last complete period of the target's length ending on or before as-of.
   public var runRate: Double
   /// Bookings of the target period a year earlier × the year's growth (trailing year over the year
@@ -119,12 +121,18 @@ public struct PointInTimePipeline: Sendable {
     let booked = bookedSoFar(in: target)
     func expectedIn(_ d: OpenDeal) -> Bool { d.expectedCloseOn.map(target.contains) ?? false }
 
+    // Without any expected close date the two expected-close baselines are not defined: a 0
+    // would score the CRM's number as a 100% miss when the export simply lacks the column.
+    let hasExpectedClose = openDeals.contains { $0.expectedCloseOn != nil }
+    if !hasExpectedClose && !openDeals.isEmpty {
+      notes.append("no expected close dates on the open deals: CRM weighted and commit not computed")
+    }
     var crm: Double? = nil
-    if hasCRMProbabilities {
+    if hasCRMProbabilities, hasExpectedClose || openDeals.isEmpty {
       var total = booked
       for d in openDeals where expectedIn(d) { total += d.amount * (d.crmProbability ?? 0) }
       crm = total
-    } else {
+    } else if !hasCRMProbabilities {
       notes.append("no stage probabilities in stages.csv: CRM weighted pipeline not computed")
     }
 
@@ -135,10 +143,14 @@ public struct PointInTimePipeline: Sendable {
       fitted = total
     }
 
-    var commit = booked
-    for d in openDeals where expectedIn(d) {
-      let inCommit = d.forecastCategory.map { $0 == .commit } ?? d.isLastOpenStage
-      if inCommit { commit += d.amount }
+    var commit: Double? = nil
+    if hasExpectedClose || openDeals.isEmpty {
+      var total = booked
+      for d in openDeals where expectedIn(d) {
+        let inCommit = d.forecastCategory.map { $0 == .commit } ?? d.isLastOpenStage
+        if inCommit { total += d.amount }
+      }
+      commit = total
     }
 
     // Run rate: the last complete period of the same length.

@@ -139,7 +139,17 @@ struct CompiledPipeline: Sendable {
   /// Index in the qualification source effects (−1 = reference level).
   let leadSourceEffect: [Int]
   let segmentGroup: [Int32]
+  /// Group of each simulated outbound deal under `--by source`: the outbound origin's sources
+  /// (`outboundSourceGroups`, drawn with the cumulative shares `outboundSourceCumulative`, last
+  /// entry 2) when it has more than one, else `outboundGroup`.
   let outboundGroup: Int32
+  let outboundSourceGroups: [Int32]
+  let outboundSourceCumulative: [Double]
+  /// Without an account model (no accounts.csv, or no customer in it): expansion and renewal
+  /// deals at a flat weekly rate, their deals over the weeks of `model.newDeals`' recent window
+  /// (`deals` is that count, for the rate's uncertainty); 0 with an account model.
+  let flatExpansionPerWeek: (rate: Double, deals: Double)
+  let flatRenewalPerWeek: (rate: Double, deals: Double)
   let expansionGroup: Int32
   let renewalGroup: Int32
   let noneGroup: Int32
@@ -215,13 +225,16 @@ struct CompiledPipeline: Sendable {
     }
     let segments = model.dealSize.bySegment
     let sources = model.leadFunnel?.sources ?? []
+    let outboundSourceShares = model.newDeals?.origin("outbound")?.sourceShares ?? []
     var labels: Set<String> = ["(none)"]
     for d in openDeals { labels.insert(label(d)) }
     if options.scope == .all {
       switch options.groupBy {
       case .owner: for r in fittedReps where r.active { labels.insert(r.id) }
       case .team: for r in fittedReps where r.active { labels.insert(r.team ?? "(none)") }
-      case .source: labels.formUnion(sources.map(\.source) + ["outbound", "expansion", "renewal"])
+      case .source:
+        labels.formUnion(sources.map(\.source) + ["outbound", "expansion", "renewal"])
+        labels.formUnion(outboundSourceShares.map(\.source))
       case .segment: labels.formUnion(segments.map(\.key))
       case nil: break
       }
@@ -282,7 +295,21 @@ struct CompiledPipeline: Sendable {
       return i - 1
     }
     segmentGroup = segments.map { options.groupBy == .segment ? group($0.key) : none }
-    outboundGroup = options.groupBy == .source ? group("outbound") : none
+    if options.groupBy == .source, outboundSourceShares.count > 1 {
+      let total = outboundSourceShares.reduce(0) { $0 + max(0, $1.share) }
+      var cumulative = 0.0
+      outboundSourceGroups = outboundSourceShares.map { group($0.source) }
+      outboundSourceCumulative = outboundSourceShares.enumerated().map { (i, s) in
+        cumulative += max(0, s.share) / total
+        return i == outboundSourceShares.count - 1 ? 2 : cumulative
+      }
+      outboundGroup = none
+    } else {
+      outboundSourceGroups = []
+      outboundSourceCumulative = []
+      let only = outboundSourceShares.first?.source ?? "outbound"
+      outboundGroup = options.groupBy == .source ? group(only) : none
+    }
     expansionGroup = options.groupBy == .source ? group("expansion") : none
     renewalGroup = options.groupBy == .source ? group("renewal") : none
     let ratio = model.dealSize.wonToAllRatio
@@ -316,10 +343,29 @@ struct CompiledPipeline: Sendable {
       renewalOpenShare = 0
     }
 
+    func flatRate(_ origin: String) -> (rate: Double, deals: Double) {
+      guard model.accounts == nil, let nd = model.newDeals, let o = nd.origin(origin), o.recentDeals > 0
+      else { return (0, 0) }
+      let weeks = nd.recentWindowWeeks ?? 52
+      return weeks > 0 ? (Double(o.recentDeals) / weeks, Double(o.recentDeals)) : (0, 0)
+    }
+    flatExpansionPerWeek = flatRate("expansion")
+    flatRenewalPerWeek = flatRate("renewal")
     if options.scope == .all {
-      if model.leadFunnel == nil { notes.append("No lead funnel model: deals from new leads not simulated.") }
+      if model.leadFunnel == nil {
+        notes.append(
+          "No lead funnel model (no leads.csv): every new deal is simulated as its owner's own pipeline, at each rep's recent rate.")
+      }
       if model.reps == nil { notes.append("No rep model: outbound deals from reps not simulated.") }
-      if model.accounts == nil { notes.append("No account model: expansion and renewal deals not simulated.") }
+      if model.accounts == nil {
+        if flatExpansionPerWeek.rate + flatRenewalPerWeek.rate > 0 {
+          let e = Int(flatExpansionPerWeek.deals), r = Int(flatRenewalPerWeek.deals)
+          notes.append(
+            "No account model: expansion and renewal deals created at their recent flat rates (\(e) and \(r) in the last \(Int((model.newDeals?.recentWindowWeeks ?? 52).rounded())) weeks), without churn or anniversaries.")
+        } else {
+          notes.append("No account model: expansion and renewal deals not simulated.")
+        }
+      }
     }
     if options.parameterUncertainty {
       notes.append(

@@ -329,7 +329,16 @@ extension TrialKernel {
     let weekFraction = 7 / 30.4375
     // Stream tags (first path element of `SimulationRandom(key:…)`).
     let pendingTag = 1, scheduledTag = 2, countTag = 3, leadTag = 4, outboundTag = 5
-    let extraTag = 6, customerTag = 7, customerDealTag = 8
+    let extraTag = 6, customerTag = 7, customerDealTag = 8, outboundSourceTag = 9
+    /// `--by source` group of an outbound deal: drawn from its own stream when the outbound
+    /// deals have several sources, so grouping never changes what the trial simulates.
+    func outboundSource(_ g: inout SimulationRandom) -> Int32 {
+      guard !c.outboundSourceCumulative.isEmpty else { return c.outboundGroup }
+      let u = g.uniform()
+      var i = 0
+      while u >= c.outboundSourceCumulative[i] { i += 1 }
+      return c.outboundSourceGroups[i]
+    }
     // Origin indices into the per-origin model (−1: the model has none; old behaviour).
     let byOrigin = c.model.newDeals != nil
     let leadOrigin = byOrigin ? 0 : -1
@@ -446,22 +455,24 @@ extension TrialKernel {
           let (r, rampAt) = repState(rep, at: t0, count: c.creationRamp.count, ctx)
           let ramp = c.creationRamp[rampAt]
           var g = SimulationRandom(key: key, outboundTag, w, rep)
+          var sourceStream = c.outboundSourceCumulative.isEmpty ? g : SimulationRandom(key: key, outboundSourceTag, w, rep)
           let rate = rep < p.repOutboundPerWeek.count ? p.repOutboundPerWeek[rep] : r.outboundPerWeek
           let n = Sampling.poisson(rate * ramp * multiplier, using: &g)
           for _ in 0..<n {
             let created = t0 + 7 * g.uniform()
             let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &g)
             launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-              source: c.outboundGroup, origin: outboundOrigin, ctx: ctx, rng: &g)
+              source: outboundSource(&sourceStream), origin: outboundOrigin, ctx: ctx, rng: &g)
           }
         }
         if lever && adj.extraActiveReps > 0 {
           var g = SimulationRandom(key: key, extraTag, w)
+          var sourceStream = c.outboundSourceCumulative.isEmpty ? g : SimulationRandom(key: key, outboundSourceTag, w, -1)
           let n = Sampling.poisson(Double(adj.extraActiveReps) * ctx.meanOutboundPerWeek * multiplier, using: &g)
           for _ in 0..<n {
             let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &g)
             launch(trial: trial, created: t0 + 7 * g.uniform(), mu: mu, sigma: sigma, segment: segment,
-              rep: noRep, source: c.outboundGroup, origin: outboundOrigin, ctx: ctx, rng: &g)
+              rep: noRep, source: outboundSource(&sourceStream), origin: outboundOrigin, ctx: ctx, rng: &g)
           }
         }
       }
@@ -494,6 +505,23 @@ extension TrialKernel {
         }
         let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &weekly)
         customers = max(0, customers - Double(churned))
+      } else if c.model.accounts == nil, byOrigin, p.flatExpansionPerWeek + p.flatRenewalPerWeek > 0 {
+        // No account model: the recent weekly rates, without churn or anniversaries.
+        var weekly = SimulationRandom(key: key, customerTag, w)
+        let total = p.flatExpansionPerWeek + p.flatRenewalPerWeek
+        let n = Sampling.poisson(total, using: &weekly)
+        let expansionShare = p.flatExpansionPerWeek / total
+        for k in 0..<n {
+          var g = SimulationRandom(key: key, customerDealTag, w, k)
+          let isExpansion = g.uniform() < expansionShare
+          let created = t0 + 7 * g.uniform()
+          let rep = owner(created, &g, accountDeal: true)
+          let origin = isExpansion ? expansionOrigin : renewalOrigin
+          let (segment, mu, sigma) = segmentDraw(p, origin: origin, rng: &g)
+          launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
+            source: isExpansion ? c.expansionGroup : c.renewalGroup, origin: origin, isRenewal: !isExpansion,
+            ctx: ctx, rng: &g)
+        }
       }
     }
   }

@@ -72,6 +72,10 @@ struct ParameterSet {
   var repOutboundPerWeek: [Double]
   /// Share of the scheduled anniversaries that open a renewal (`compiled.renewalOpenShare`).
   var renewalOpenShare: Double
+  /// Without an account model: expansion and renewal deals per week at their recent flat rates
+  /// (`CompiledPipeline.flatExpansionPerWeek`, `flatRenewalPerWeek`); 0 with one.
+  var flatExpansionPerWeek: Double
+  var flatRenewalPerWeek: Double
 
   init(
     compiled c: CompiledPipeline, adjustments: SimulationAdjustments,
@@ -286,6 +290,10 @@ struct ParameterSet {
       let share = x / (x + y)
       if share.isFinite { renewalOpenShare = min(1, max(0, share)) }
     }
+    flatExpansionPerWeek = Self.drawPoissonRate(
+      c.flatExpansionPerWeek.rate, count: c.flatExpansionPerWeek.deals, using: &generator)
+    flatRenewalPerWeek = Self.drawPoissonRate(
+      c.flatRenewalPerWeek.rate, count: c.flatRenewalPerWeek.deals, using: &generator)
   }
 
   /// A draw of a Poisson rate estimated as count / exposure from its posterior under a flat prior,

@@ -12,6 +12,25 @@ import Testing
   /// - Run rate: 2025-Q1 = D 400.
   /// - Seasonal naive: 2024-Q2 = B 200 × growth; trailing year 2024-04-01…2025-03-31 = 200 + 300 +
   ///   400 = 900 over the year before 2023-04-01…2024-03-31 = Z 150 + A 100 = 250: 3.6 → 720.
+  /// Without any expected close date (the deals' nor the history's) the expected-close baselines
+  /// are undefined, not 0: an export that lacks the column must not score the CRM as a 100% miss.
+  @Test func noExpectedCloseDatesNoCRMWeightedOrCommit() throws {
+    func dropExpectedClose(_ csv: String) -> String {
+      csv.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        line.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
+      }.joined(separator: "\n")
+    }
+    let folder = try HandFolder.load(
+      deals: dropExpectedClose(HandFolder.fullDeals), history: dropExpectedClose(HandFolder.fullHistory))
+    let f = try Backtest.forecast(
+      origin: HandFolder.origin, folder: folder, forecaster: StubForecaster(), trials: 10, seed: 1)
+    #expect(f.baselines.crmWeighted == nil)
+    #expect(f.baselines.commit == nil)
+    #expect(f.baselines.fittedWeighted!.isApproximatelyEqual(to: 462.5))
+    #expect(f.baselines.runRate == 400)
+    #expect(f.baselines.notes.contains("no expected close dates on the open deals: CRM weighted and commit not computed"))
+  }
+
   @Test func handFolderBaselines() throws {
     let f = try Backtest.forecast(
       origin: HandFolder.origin, folder: HandFolder.full(), forecaster: StubForecaster(),

@@ -26,7 +26,7 @@ enum NewDealFitting {
   static let scheduleHorizonDays = NewDealModel.renewalScheduleSpanDays
 
   static func fit(
-    folder: CRMFolder, episodes: StageEpisodes, stageNames: [String]
+    folder: CRMFolder, origins dealOrigins: DealOrigins, episodes: StageEpisodes, stageNames: [String]
   ) -> NewDealModel {
     var notes: [String] = []
     let asOfEnd = Moment(folder.asOf.advanced(by: 1))
@@ -84,9 +84,13 @@ enum NewDealFitting {
       var won = 0
       var all = DealSizeFitting.Accumulator()
       var bySegment: [String: DealSizeFitting.Accumulator] = [:]
-      for (i, deal) in folder.deals.enumerated() where NewDealModel.origin(of: deal) == name {
+      var sources: [String: (all: Int, recent: Int)] = [:]
+      for (i, deal) in folder.deals.enumerated() where dealOrigins.name(i) == name {
         deals += 1
-        if deal.createdOn >= recentStart { recent += 1 }
+        let isRecentDeal = deal.createdOn >= recentStart
+        if isRecentDeal { recent += 1 }
+        sources[deal.source ?? "outbound", default: (0, 0)].all += 1
+        if isRecentDeal { sources[deal.source ?? "outbound", default: (0, 0)].recent += 1 }
         if let s = entry[i], s < entryCounts.count { entryCounts[s] += 1 }
         if deal.status != .open { closed += 1 }
         guard deal.status == .won, deal.amount > 0 else { continue }
@@ -114,18 +118,26 @@ enum NewDealFitting {
       } else {
         // Too few wins: fall back to the origin's own amounts, all statuses.
         var any = DealSizeFitting.Accumulator()
-        for deal in folder.deals where NewDealModel.origin(of: deal) == name && deal.amount > 0 {
+        for (i, deal) in folder.deals.enumerated() where dealOrigins.name(i) == name && deal.amount > 0 {
           any.add(log(deal.amount), recent: true)
         }
         overall = DealSizeFitting.group(
           key: "all", mu: any.mean, sigma: any.variance.squareRoot(), count: any.n, share: 1)
         notes.append("\(name) deals: fewer than 2 wins, amounts from all \(name) deals")
       }
+      var sourceShares: [NewDealModel.SourceShare]?
+      if name == "outbound" {
+        let total = Double(recent > 0 ? recent : deals)
+        sourceShares = sources.keys.sorted().compactMap { source in
+          let n = Double(recent > 0 ? sources[source]!.recent : sources[source]!.all)
+          return n > 0 ? NewDealModel.SourceShare(source: source, share: n / total) : nil
+        }
+      }
       origins.append(
         NewDealModel.Origin(
           origin: name, recentDeals: recent, deals: deals, entryStageShares: shares,
           wonAmount: overall, wonAmountBySegment: segments,
-          closedWinRate: closed > 0 ? Double(won) / Double(closed) : 0))
+          closedWinRate: closed > 0 ? Double(won) / Double(closed) : 0, sourceShares: sourceShares))
     }
 
     let (schedule, scheduleNotes) = renewalSchedule(folder: folder)
@@ -137,9 +149,11 @@ enum NewDealFitting {
       if age <= pendingLeadWindowDays { pending.append(.init(source: lead.source, ageDays: age)) }
     }
     pending.sort { ($0.source, $0.ageDays) < ($1.source, $1.ageDays) }
+    let firstCreated = folder.deals.lazy.map(\.createdOn).min() ?? recentStart
+    let windowWeeks = max(max(recentStart, firstCreated).days(to: asOfEnd), 1) / 7
     return NewDealModel(
       origins: origins, renewalSchedule: schedule, segmentSpeeds: speeds, pendingLeads: pending,
-      notes: notes)
+      recentWindowWeeks: windowWeeks, notes: notes)
   }
 
   /// Groups partially pooled toward `overall` (see `DealSizeFitting`); `share` from `recent`.

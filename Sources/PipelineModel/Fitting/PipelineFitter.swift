@@ -88,7 +88,8 @@ public struct PipelineFitter: Sendable {
     }
 
     let solver = LossShiftSolver(stages: stages)
-    let (reps, repNotes) = RepFitting.fit(folder: folder, solver: solver, options: options)
+    let origins = DealOrigins(folder: folder, leadFunnel: leadFunnel != nil)
+    let (reps, repNotes) = RepFitting.fit(folder: folder, origins: origins, solver: solver, options: options)
     notes += repNotes
 
     let slip = SlipFitting.fit(folder: folder)
@@ -102,7 +103,8 @@ public struct PipelineFitter: Sendable {
     } else {
       notes.append("no accounts.csv: expansion rate and churn hazard not fitted")
     }
-    let newDeals = NewDealFitting.fit(folder: folder, episodes: episodes, stageNames: stages.map(\.name))
+    let newDeals = NewDealFitting.fit(
+      folder: folder, origins: origins, episodes: episodes, stageNames: stages.map(\.name))
     notes += newDeals.notes.map { "new deals: \($0)" }
     return FittedPipeline(
       formatVersion: FittedPipeline.currentFormatVersion, asOf: folder.asOf, stages: stages,

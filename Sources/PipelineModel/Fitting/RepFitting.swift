@@ -21,14 +21,14 @@ import Statistics
 ///   deals created per rep-month at tenure m over the plateau rate (tenure ≥ `rampMonths`),
 ///   shrunk toward 1 with 5 pseudo-deals; win ramp = closed win rate of deals created at tenure m
 ///   over the plateau's, shrunk toward 1 with 20 pseudo-deals.
-/// - Outbound creation: new deals (not expansions or renewals) without a lead whose source is
-///   empty or "outbound", in the last 52
-///   weeks, over the rep's ramp-weighted weeks employed (so a new rep's rate is at full ramp).
+/// - Outbound creation: new deals (not expansions or renewals) not from the lead funnel
+///   (`DealOrigins`: without leads.csv, every new deal), in the last 52 weeks, over the rep's
+///   ramp-weighted weeks employed (so a new rep's rate is at full ramp).
 enum RepFitting {
   static let daysPerMonth = 30.4375
 
   static func fit(
-    folder: CRMFolder, solver: LossShiftSolver, options: PipelineFitter.Options
+    folder: CRMFolder, origins: DealOrigins, solver: LossShiftSolver, options: PipelineFitter.Options
   ) -> (RepModel?, [String]) {
     var notes: [String] = []
     let asOf = folder.asOf
@@ -107,11 +107,11 @@ enum RepFitting {
     // Creation ramp: the rep's own pipeline (outbound deals), which is what the simulation
     // scales by it; lead deals are assigned and renewals/expansions follow accounts, so they do
     // not ramp with the rep. All deals when there is no outbound deal at all.
-    let anyOutbound = folder.deals.contains { Self.isOutbound($0) }
+    let anyOutbound = folder.deals.indices.contains { origins.isOutbound($0) }
     for (i, deal) in folder.deals.enumerated() {
       guard let rep = info[owner[i]], let hired = rep.hiredOn, let bin = tenureBin(hired, deal.createdOn)
       else { continue }
-      if !anyOutbound || Self.isOutbound(deal) { created[bin] += 1 }
+      if !anyOutbound || origins.isOutbound(i) { created[bin] += 1 }
       if deal.status != .open {
         rampClosed[bin] += 1
         if deal.status == .won { rampWon[bin] += 1 }
@@ -171,7 +171,7 @@ enum RepFitting {
       let k = owner[i]
       if firstDeal[k] == nil || deal.createdOn < firstDeal[k]! { firstDeal[k] = deal.createdOn }
       guard deal.createdOn >= windowStart else { continue }
-      if Self.isOutbound(deal) { outbound[k] += 1 }
+      if origins.isOutbound(i) { outbound[k] += 1 }
     }
     var reps: [RepModel.FittedRep] = []
     for k in 0..<n {
@@ -220,13 +220,6 @@ enum RepFitting {
     case nil, .ae?, .am?: return true
     case .sdr?, .manager?: return false
     }
-  }
-
-  /// A deal the rep created without a lead: type new (expansions and renewals come from
-  /// customers), no lead, and source empty or "outbound".
-  static func isOutbound(_ deal: Deal) -> Bool {
-    deal.type == .new && deal.leadID == nil
-      && (deal.source == nil || deal.source!.lowercased() == "outbound")
   }
 
   /// Prior strength κ maximising the beta-binomial marginal likelihood with the mean fixed at m:

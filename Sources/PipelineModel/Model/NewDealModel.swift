@@ -2,8 +2,9 @@ import CRMData
 
 /// How deals still to be created enter the pipeline, by origin (docs/MODEL.md §8).
 ///
-/// A deal's origin is read from deals.csv: `type` expansion or renewal, else `lead` when it has a
-/// `lead_id`, else `outbound` (created by a rep without a lead). Each origin has its own entry
+/// A deal's origin is read from deals.csv: `type` expansion or renewal, else `lead` when the folder
+/// has leads.csv and the deal is linked to a lead, else `outbound` (pipeline its owner created,
+/// whatever its source; `DealOrigins`). Each origin has its own entry
 /// stage (the stage of the deal's first history row: renewals typically open late in the
 /// pipeline, expansions past qualification) and its own amount model, fitted on the *won* final
 /// amounts of that origin by segment (so no won-to-all correction is needed), and segments can
@@ -30,13 +31,24 @@ public struct NewDealModel: Codable, Sendable {
     public var wonAmountBySegment: [DealSizeModel.Group]
     /// Closed win rate of this origin (raw; reported, the simulation uses the stage chain).
     public var closedWinRate: Double
+    /// Outbound only: the deals' sources (`outbound` for an empty one) and their shares of the
+    /// last 52 weeks' deals (of all deals when none is recent), sorted by source; what
+    /// `--by source` labels simulated outbound deals with. Absent in older model files (all
+    /// `outbound`).
+    public var sourceShares: [SourceShare]?
 
     enum CodingKeys: String, CodingKey {
       case origin, deals
       case recentDeals = "recent_deals", entryStageShares = "entry_stage_shares"
       case wonAmount = "won_amount", wonAmountBySegment = "won_amount_by_segment"
-      case closedWinRate = "closed_win_rate"
+      case closedWinRate = "closed_win_rate", sourceShares = "source_shares"
     }
+  }
+
+  /// One source's share of an origin's deals.
+  public struct SourceShare: Codable, Sendable, Hashable {
+    public var source: String
+    public var share: Double
   }
 
   /// Renewals opened a fixed number of days before each customer anniversary.
@@ -96,12 +108,15 @@ public struct NewDealModel: Codable, Sendable {
   /// Qualified leads without a deal at as-of, qualified in the last 90 days (sorted by source,
   /// then age).
   public var pendingLeads: [PendingLead]
+  /// Weeks of history behind the origins' `recentDeals`: the last 52, or fewer when the data
+  /// starts later (from the first deal's creation). Absent in older model files (52).
+  public var recentWindowWeeks: Double?
   public var notes: [String]
 
   enum CodingKeys: String, CodingKey {
     case origins, notes
     case renewalSchedule = "renewal_schedule", segmentSpeeds = "segment_speeds"
-    case pendingLeads = "pending_leads"
+    case pendingLeads = "pending_leads", recentWindowWeeks = "recent_window_weeks"
   }
 
   public func origin(_ name: String) -> Origin? { origins.first { $0.origin == name } }
@@ -117,12 +132,13 @@ extension NewDealModel {
   /// `RenewalSchedule.upcomingOpenDays` covers this many days after as-of.
   public static let renewalScheduleSpanDays = 400
 
-  /// The origin of a deal as the model classifies it.
-  public static func origin(of deal: Deal) -> String {
+  /// The origin of a deal as the model classifies it; `linkedToLead`: the folder has leads.csv
+  /// and the deal is linked to one of its leads (so the lead funnel recreates such deals).
+  public static func origin(of deal: Deal, linkedToLead: Bool) -> String {
     switch deal.type {
     case .expansion: return "expansion"
     case .renewal: return "renewal"
-    case .new: return deal.leadID == nil ? "outbound" : "lead"
+    case .new: return linkedToLead ? "lead" : "outbound"
     }
   }
 }
