@@ -24,6 +24,7 @@ public enum ScenarioTables {
         ["total", "", "", "", "", "", ""] + [t.mean, t.p10, t.p50, t.p90].map { NumberFormatting.amount($0) }
           + [NumberFormatting.percent(s.probabilityBetter, digits: 0)])
       out += table.render()
+      for note in s.forecast.notes where !r.baseline.notes.contains(note) { out += "note: \(note)\n" }
     }
     out += "Differences are per trial (common random numbers: trial i of every scenario uses the same random streams).\n"
     return out

@@ -183,7 +183,19 @@ public struct PipelineSimulator: Sendable {
       groupFromOpenPipeline: take(slots.groupFromOpen, groupCells),
       groupWonDeals: take(slots.groupWonDeals, groupCells).map(Double.init),
       dealIDs: c.dealIDs, dealWinCounts: winCounts, stageSteps: totalSteps, newDealCount: totalNewDeals,
-      notes: notes)
+      notes: notes + Self.leverNotes(model: model, adjustments: adjustments, scope: options.scope))
+  }
+
+  /// What a lever assumes that the data cannot show: without leads.csv a hire's pipeline is the
+  /// average rep's rate of *all* new deals, inbound included.
+  static func leverNotes(
+    model: FittedPipeline, adjustments: SimulationAdjustments, scope: SimulationScope
+  ) -> [String] {
+    guard scope == .all, model.leadFunnel == nil, !adjustments.hires.isEmpty || adjustments.extraActiveReps > 0
+    else { return [] }
+    return [
+      "Hires create new deals at the average active rep's rate of all new deals: without leads.csv, inbound and rep-created deals cannot be told apart, so this assumes new reps bring their own demand."
+    ]
   }
 }
 

@@ -147,4 +147,17 @@ import _TestSupport
     #expect(w > 0 && e > 0)
     #expect(abs(w / (w + e) - 0.5) < 0.1, "web share \(w / (w + e))")
   }
+  /// A hire in a folder without leads.csv says what it assumes; the baseline does not.
+  @Test func hiresWithoutLeadsSayWhatTheyAssume() throws {
+    let folder = Self.folder()
+    let model = try PipelineFitter().fit(folder: folder)
+    let quarter = FiscalCalendar.standard.quarter(containing: Self.asOf.advanced(by: 1))
+    let options = SimulationOptions(periods: [quarter], trials: 20, seed: 2)
+    let simulator = try PipelineSimulator(model: model, folder: folder, options: options)
+    var hire = SimulationAdjustments.identity
+    hire.hires = [StaffChange(day: Self.asOf.advanced(by: 1), count: 2)]
+    let assumption = "Hires create new deals at the average active rep's rate of all new deals"
+    #expect(simulator.run(adjustments: hire).notes.contains { $0.hasPrefix(assumption) })
+    #expect(!simulator.run().notes.contains { $0.hasPrefix(assumption) })
+  }
 }
