@@ -75,20 +75,25 @@ public enum ScenarioTables {
 
   public static func quota(_ plan: QuotaPlan, byTeam: Bool) -> String {
     let level = Int(((1 - plan.confidence) * 100).rounded())
+    /// Reps: team and tenure; teams: the sum of their reps' quotas (quantiles do not add).
     func table(_ title: String, _ lines: [QuotaLine], first: String) -> TextTable {
+      let isTeam = first == "team"
+      let lead = isTeam ? [first] : [first, "team", "tenure (mo)"]
       var t = TextTable(
         title: title,
-        headers: [first, "team", "tenure (mo)", "quota", "mean", "P10", "P50", "P90", "attain P10", "attain P50", "attain P90", "sum rep quotas"])
-      t.alignments[1] = .left
+        headers: lead + ["quota", "mean", "P10", "P50", "P90", "attain P10", "attain P50", "attain P90"]
+          + (isTeam ? ["sum rep quotas"] : []))
+      if !isTeam { t.alignments[1] = .left }
       for l in lines {
-        t.append([
-          l.group, l.team ?? "", l.tenureMonthsAtPeriodStart.map(String.init) ?? "",
-          NumberFormatting.amount(l.quota), NumberFormatting.amount(l.bookings.mean),
-          NumberFormatting.amount(l.bookings.p10), NumberFormatting.amount(l.bookings.p50),
-          NumberFormatting.amount(l.bookings.p90), NumberFormatting.percent(l.attainment.p10, digits: 0),
-          NumberFormatting.percent(l.attainment.p50, digits: 0), NumberFormatting.percent(l.attainment.p90, digits: 0),
-          NumberFormatting.amount(l.sumOfRepQuotas),
-        ])
+        let identity = isTeam
+          ? [l.group] : [l.group, l.team ?? "", l.tenureMonthsAtPeriodStart.map(String.init) ?? ""]
+        t.append(
+          identity + [
+            NumberFormatting.amount(l.quota), NumberFormatting.amount(l.bookings.mean),
+            NumberFormatting.amount(l.bookings.p10), NumberFormatting.amount(l.bookings.p50),
+            NumberFormatting.amount(l.bookings.p90), NumberFormatting.percent(l.attainment.p10, digits: 0),
+            NumberFormatting.percent(l.attainment.p50, digits: 0), NumberFormatting.percent(l.attainment.p90, digits: 0),
+          ] + (isTeam ? [NumberFormatting.amount(l.sumOfRepQuotas)] : []))
       }
       return t
     }
