@@ -356,7 +356,13 @@ struct CompiledPipeline: Sendable {
         notes.append(
           "No lead funnel model (no leads.csv): every new deal is simulated as its owner's own pipeline, at each rep's recent rate.")
       }
-      if model.reps == nil { notes.append("No rep model: outbound deals from reps not simulated.") }
+      if model.reps == nil {
+        notes.append("No rep model: outbound deals from reps not simulated.")
+      } else {
+        let active = fittedReps.filter(\.active).count
+        notes.append(
+          "Staffing held at the \(active) reps active at as-of: no hires or departures after it (a what-if scenario adds them).")
+      }
       if model.accounts == nil {
         if flatExpansionPerWeek.rate + flatRenewalPerWeek.rate > 0 {
           let e = Int(flatExpansionPerWeek.deals), r = Int(flatRenewalPerWeek.deals)
