@@ -142,7 +142,12 @@ extension KPIContext {
 
   // MARK: deal_slip_rate
 
+  static let needsExpectedClose = "needs expected_close_on (deals.csv or deal_history.csv)"
+
   func dealSlipRate() -> KPIResult {
+    guard hasExpectedCloseDates else {
+      return .missing("deal_slip_rate", .salesProcess, .ratio, Self.needsExpectedClose)
+    }
     var due = 0
     var wonOnTime = 0
     var lostInPeriod = 0
@@ -324,6 +329,9 @@ extension KPIContext {
   // MARK: snapshot KPIs (open deals at as-of)
 
   func overduePipeline() -> KPIResult {
+    guard hasExpectedCloseDates else {
+      return .missing("overdue_pipeline", .salesProcess, .currency, Self.needsExpectedClose)
+    }
     var count = 0
     var openCount = 0
     var unknown = 0
@@ -580,7 +588,13 @@ extension KPIContext {
     note(&d)
     return KPIResult(
       id: "sales_growth", group: .strategy, value: prev > 0 ? now / prev - 1 : nil, unit: .ratio,
-      numerator: now, denominator: prev, n: 0, details: d, breakdown: breakdown)
+      numerator: now, denominator: prev, n: wonDeals(from: start, to: end) + wonDeals(from: prevStart, to: min(prevStart + length, start)),
+      details: d, breakdown: breakdown)
+  }
+
+  /// Won deals closed in [from, to): the deals behind a growth ratio's two totals.
+  func wonDeals(from a: Int32, to b: Int32) -> Int {
+    (0..<dealCount).reduce(0) { $0 + (outcome[$1] == .won && closed[$1] >= a && closed[$1] < b ? 1 : 0) }
   }
 }
 

@@ -52,6 +52,8 @@ final class KPIContext {
   var amount: [Double]
   /// Expected close day at as-of; `Int32.min` when unknown.
   var expected: [Int32]
+  /// Whether any deal or history row has an expected close date (slip and overdue need one).
+  var hasExpectedCloseDates = false
   var dealOwner: [Int32]
 
   // MARK: Owners and groups
@@ -114,6 +116,8 @@ final class KPIContext {
       }
       dealOwner[i] = lastOwnerIndex
     }
+    hasExpectedCloseDates = expected.contains { $0 != .min }
+      || (folder.history?.contains { $0.expectedCloseOn != nil } ?? false)
     if let by = request.by, breakdownNote == nil {
       var g = [Int32](repeating: 0, count: n)
       switch by {

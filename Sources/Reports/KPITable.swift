@@ -25,7 +25,10 @@ public enum KPITable {
     for k in report.kpis {
       var from = ""
       if let num = k.numerator, let den = k.denominator {
-        from = "\(format(num, unit: baseUnit(k.unit))) / \(format(den, unit: baseUnit(k.unit)))"
+        // A ratio of amounts (new-business share, growth) has fractional parts: grouped amounts.
+        var unit = baseUnit(k.unit)
+        if unit == .count && (num.rounded() != num || den.rounded() != den) { unit = .currency }
+        from = "\(format(num, unit: unit)) / \(format(den, unit: unit))"
       }
       var note = k.missing ?? ""
       if note.isEmpty, case .text(let t)? = k.details["note"] { note = t }

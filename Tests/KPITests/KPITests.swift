@@ -149,6 +149,8 @@ func kpi(_ id: String, _ r: KPIReport) -> KPIResult {
     let k = kpi("sales_growth", r)
     #expect(close(k.value, 2.2))
     #expect(k.details["year_over_year"] == .number(nil))
+    // n: the won deals behind both totals, D1 D2 D4 now and D8 before.
+    #expect(k.n == 4)
   }
 
   @Test func breakdownByOwner() {
@@ -344,6 +346,28 @@ func kpi(_ id: String, _ r: KPIReport) -> KPIResult {
     let r = report(World.folder(), KPIRequest(period: q("2026-Q4")))
     #expect(kpi("bookings", r).value == 0)
     #expect(kpi("activity_volume", r).value == nil)
+  }
+
+  /// Without any expected close date, slip and overdue are not 0: they are not measurable.
+  @Test func noExpectedCloseDates() {
+    let deals = World.deals.map { d -> Deal in
+      var d = d
+      d.expectedCloseOn = nil
+      return d
+    }
+    var folder = World.folder(deals: deals)
+    folder.history = folder.history?.map { h in
+      var h = h
+      h.expectedCloseOn = nil
+      return h
+    }
+    let r = report(folder)
+    for id in ["deal_slip_rate", "overdue_pipeline"] {
+      #expect(kpi(id, r).value == nil)
+      #expect(kpi(id, r).missing == "needs expected_close_on (deals.csv or deal_history.csv)")
+    }
+    // One expected date in the history is enough to measure them again.
+    #expect(kpi("deal_slip_rate", report(World.folder(deals: deals))).missing == nil)
   }
 
   @Test func allDealsLost() {
