@@ -363,6 +363,10 @@ struct CompiledPipeline: Sendable {
         notes.append(
           "Staffing held at the \(active) reps active at as-of: no hires or departures after it (a what-if scenario adds them).")
       }
+      if model.accounts?.derivedFromDeals == true {
+        notes.append(
+          "No accounts.csv: customers read from deals' account_id (since their first won deal); no churn is recorded there, so none is simulated.")
+      }
       if model.accounts == nil {
         if flatExpansionPerWeek.rate + flatRenewalPerWeek.rate > 0 {
           let e = Int(flatExpansionPerWeek.deals), r = Int(flatRenewalPerWeek.deals)

@@ -97,14 +97,22 @@ public struct PipelineFitter: Sendable {
       notes.append("no expected close dates in deal_history.csv: close-date slip not fitted")
     }
     var accounts: AccountModel?
+    // Customers from accounts.csv, else from deals' account_id (`DerivedAccounts`).
+    var accountFolder = folder
     if folder.accounts != nil {
       accounts = AccountFitting.fit(folder: folder)
       if accounts == nil { notes.append("accounts.csv has no customers: expansion and churn not fitted") }
+    } else if let derived = DerivedAccounts.customers(of: folder) {
+      accountFolder.accounts = derived
+      accounts = AccountFitting.fit(folder: accountFolder)
+      accounts?.derivedFromDeals = true
+      notes.append(
+        "no accounts.csv: \(derived.count) customers taken from deals' account_id (customer from the first won deal; no churn recorded, churn hazard 0)")
     } else {
-      notes.append("no accounts.csv: expansion rate and churn hazard not fitted")
+      notes.append("no accounts.csv and no account_id on won deals: expansion rate and churn hazard not fitted")
     }
     let newDeals = NewDealFitting.fit(
-      folder: folder, origins: origins, episodes: episodes, stageNames: stages.map(\.name))
+      folder: accountFolder, origins: origins, episodes: episodes, stageNames: stages.map(\.name))
     notes += newDeals.notes.map { "new deals: \($0)" }
     return FittedPipeline(
       formatVersion: FittedPipeline.currentFormatVersion, asOf: folder.asOf, stages: stages,

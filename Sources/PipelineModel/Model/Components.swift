@@ -191,8 +191,12 @@ public struct AccountModel: Codable, Sendable {
   public var monthlyChurnHazard: Double
   public var churnEvents: Int
   public var customerMonths: Double
+  /// True when there was no accounts.csv and the customers were read from deals' account_id
+  /// (`DerivedAccounts`: no churn recorded). Absent (nil) in model files from accounts.csv.
+  public var derivedFromDeals: Bool?
 
   enum CodingKeys: String, CodingKey {
+    case derivedFromDeals = "derived_from_deals"
     case activeCustomers = "active_customers"
     case expansionDealsPerCustomerMonth = "expansion_deals_per_customer_month"
     case renewalDealsPerCustomerMonth = "renewal_deals_per_customer_month"
