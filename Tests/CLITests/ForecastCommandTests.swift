@@ -15,6 +15,18 @@ import _TestSupport
     #expect(!one.stdout.contains("NaN"))
   }
 
+  /// An as-of after the export date cannot see anything new: the forecast is as of the export
+  /// date, and the warning says so instead of silently answering another question.
+  @Test func asOfAfterTheExportDateWarns() throws {
+    let run = try CLIRunner.run([
+      "forecast", "--data", Self.sample, "--as-of", "2030-01-01", "--trials", "100", "--horizon", "1q",
+      "--scope", "open",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("warning: --as-of 2030-01-01 is after the export date 2025-12-31"))
+    #expect(run.stdout.contains("as of 2025-12-31"))
+  }
+
   @Test func savedModelIsReusedAndBadModelFileExits65() throws {
     let dir = TestSupport.temporaryDirectory()
     let model = dir.appendingPathComponent("model.json").path

@@ -43,6 +43,11 @@ struct DataOptions: ParsableArguments {
         "\(data): \(loaded.warnings.count) data warning(s); `pipecast validate --data \(data)` lists them")
     }
     if let day = asOfDay {
+      if day > loaded.folder.asOf {
+        // The data knows nothing after its export date: say so rather than pretend.
+        StandardError.write(
+          "warning: --as-of \(day) is after the export date \(loaded.folder.asOf) (the latest event in \(data)); using \(loaded.folder.asOf)")
+      }
       loaded.folder = loaded.folder.asOf(day)
     }
     return loaded
