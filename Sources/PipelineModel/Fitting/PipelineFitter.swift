@@ -94,7 +94,10 @@ public struct PipelineFitter: Sendable {
 
     let slip = SlipFitting.fit(folder: folder)
     if slip == nil {
-      notes.append("no expected close dates in deal_history.csv: close-date slip not fitted")
+      notes.append(
+        folder.history == nil
+          ? "no deal_history.csv: close-date slip not fitted"
+          : "no expected close dates in deal_history.csv: close-date slip not fitted")
     }
     var accounts: AccountModel?
     // Customers from accounts.csv, else from deals' account_id (`DerivedAccounts`).
