@@ -165,6 +165,13 @@ struct CompiledPipeline: Sendable {
   /// the share of due anniversaries that open. Empty: renewals at the flat rate.
   let renewalOpenDays: [Double]
   let renewalOpenShare: Double
+  /// For each of `renewalOpenDays`, log of the customer's contract when the renewal is priced
+  /// from it (the model has a contract ratio and the customer a contract), else NaN (the
+  /// renewal origin's amounts).
+  let renewalLogContract: [Double]
+  /// For each of `renewalOpenDays`, the customer's segment (index into
+  /// `model.dealSize.bySegment`), −1 when unknown or not priced from a contract.
+  let renewalSegment: [Int]
   let notes: [String]
 
   init(
@@ -330,16 +337,34 @@ struct CompiledPipeline: Sendable {
         return f.isFinite && f > 0 ? f : 1
       }
       if let schedule = nd.renewalSchedule, schedule.openShare > 0 {
-        renewalOpenDays = schedule.upcomingOpenDays.map { Double($0 - 1) }.filter { $0 >= 0 && $0 < Double(horizon) }
+        let contracts = schedule.contractRatio == nil ? nil : schedule.upcomingContracts
+        let kept = schedule.upcomingOpenDays.indices.filter {
+          let day = Double(schedule.upcomingOpenDays[$0] - 1)
+          return day >= 0 && day < Double(horizon)
+        }
+        renewalOpenDays = kept.map { Double(schedule.upcomingOpenDays[$0] - 1) }
+        renewalLogContract = kept.map { i in
+          guard let contracts, i < contracts.count, contracts[i] > 0 else { return .nan }
+          return log(contracts[i])
+        }
+        let segmentIndex = Dictionary(segments.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        renewalSegment = kept.map { i in
+          guard contracts != nil, let names = schedule.upcomingSegments, i < names.count else { return -1 }
+          return segmentIndex[names[i]] ?? -1
+        }
         renewalOpenShare = min(1, schedule.openShare)
       } else {
         renewalOpenDays = []
+        renewalLogContract = []
+        renewalSegment = []
         renewalOpenShare = 0
       }
     } else {
       originEntry = []
       segmentTimeFactor = segments.map { _ in 1 }
       renewalOpenDays = []
+      renewalLogContract = []
+      renewalSegment = []
       renewalOpenShare = 0
     }
 

@@ -380,7 +380,14 @@ extension TrialKernel {
         var g = SimulationRandom(key: key, scheduledTag, i)
         let keep = p.renewalOpenShare * exp(-hazard * day)
         if g.uniform() >= keep { continue }
-        let (segment, mu, sigma) = segmentDraw(p, origin: renewalOrigin, rng: &g)
+        var (segment, mu, sigma) = segmentDraw(p, origin: renewalOrigin, rng: &g)
+        // Priced from the customer's own contract when it is known (`Contracts`).
+        let logContract = c.renewalLogContract[i]
+        if logContract.isFinite, p.renewalRatioMean.isFinite {
+          mu = logContract + p.renewalRatioMean
+          sigma = p.renewalRatioSD
+          if c.renewalSegment[i] >= 0 { segment = c.renewalSegment[i] }
+        }
         let created = day + g.uniform()
         let rep = owner(created, &g, accountDeal: true)
         launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,

@@ -76,6 +76,10 @@ struct ParameterSet {
   /// (`CompiledPipeline.flatExpansionPerWeek`, `flatRenewalPerWeek`); 0 with one.
   var flatExpansionPerWeek: Double
   var flatRenewalPerWeek: Double
+  /// Scheduled renewals priced from contracts: log(amount / contract) ~ N(mean, sd); the mean
+  /// drawn per block from N(estimate, sd / √renewals). NaN without a contract ratio.
+  var renewalRatioMean: Double
+  var renewalRatioSD: Double
 
   init(
     compiled c: CompiledPipeline, adjustments: SimulationAdjustments,
@@ -294,6 +298,17 @@ struct ParameterSet {
       c.flatExpansionPerWeek.rate, count: c.flatExpansionPerWeek.deals, using: &generator)
     flatRenewalPerWeek = Self.drawPoissonRate(
       c.flatRenewalPerWeek.rate, count: c.flatRenewalPerWeek.deals, using: &generator)
+    if let ratio = model.newDeals?.renewalSchedule?.contractRatio {
+      renewalRatioMean = ratio.logMean
+      renewalRatioSD = ratio.logSD
+      if generator != nil, ratio.renewals >= 2 {
+        let drawn = ratio.logMean + ratio.logSD / Double(ratio.renewals).squareRoot() * generator!.normal(z)
+        if drawn.isFinite { renewalRatioMean = drawn }
+      }
+    } else {
+      renewalRatioMean = .nan
+      renewalRatioSD = .nan
+    }
   }
 
   /// A draw of a Poisson rate estimated as count / exposure from its posterior under a flat prior,

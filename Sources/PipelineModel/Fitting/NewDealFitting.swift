@@ -232,7 +232,7 @@ enum NewDealFitting {
     let asOf = folder.asOf
     let windowStart = asOf.advanced(by: -363)
     var due = 0
-    var upcoming: [Int] = []
+    var upcoming: [(day: Int, account: String)] = []
     for (id, b) in became {
       var k = 1
       while true {
@@ -245,7 +245,7 @@ enum NewDealFitting {
         if open <= asOf {
           due += 1
         } else if churnDay == nil {
-          upcoming.append(asOf.distance(to: open))
+          upcoming.append((asOf.distance(to: open), id))
         }
       }
     }
@@ -253,7 +253,13 @@ enum NewDealFitting {
     for deal in folder.deals where deal.type == .renewal && deal.createdOn.day >= windowStart {
       renewals += 1
     }
-    upcoming.sort()
+    let contracts = Contracts(folder: folder)
+    var accountSegment: [String: String] = [:]
+    for a in accounts { if let s = a.segment { accountSegment[a.id] = s } }
+    let ordered = upcoming.map { u in
+      (day: u.day, contract: contracts.value(of: u.account),
+       segment: accountSegment[u.account] ?? contracts.segment(of: u.account) ?? "")
+    }.sorted { ($0.day, $0.contract, $0.segment) < ($1.day, $1.contract, $1.segment) }
     guard due > 0 else {
       return (nil, ["renewals: no customer anniversary due in the last year; flat renewal rate"])
     }
@@ -261,7 +267,9 @@ enum NewDealFitting {
     return (
       NewDealModel.RenewalSchedule(
         leadDays: -median, alignedShare: aligned, openShare: share, renewals: renewals,
-        anniversaries: due, upcomingOpenDays: upcoming),
+        anniversaries: due, upcomingOpenDays: ordered.map(\.day), upcomingContracts: ordered.map(\.contract),
+        upcomingSegments: ordered.map(\.segment),
+        contractRatio: contracts.renewalRatio()),
       []
     )
   }

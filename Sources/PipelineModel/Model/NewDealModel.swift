@@ -66,11 +66,35 @@ public struct NewDealModel: Codable, Sendable {
     /// Days after as-of (1 = the day after) on which the next renewals of customers active at
     /// as-of are due to open, ascending, over the next 400 days.
     public var upcomingOpenDays: [Int]
+    /// For each of `upcomingOpenDays`, the customer's contract value at as-of: its last won new or
+    /// renewal deal plus the expansions won since (0 when it has none). Absent in older files.
+    public var upcomingContracts: [Double]?
+    /// For each of `upcomingOpenDays`, the customer's segment (accounts.csv, else the deal that
+    /// set its contract; "" when unknown), so the renewal moves at its segment's speed: large
+    /// contracts are mostly slow segments. Absent in older files.
+    public var upcomingSegments: [String]?
+    /// Renewal amount over the contract it renews, when at least 3 won renewals have one.
+    public var contractRatio: ContractRatio?
 
     enum CodingKeys: String, CodingKey {
       case renewals, anniversaries
       case leadDays = "lead_days", alignedShare = "aligned_share", openShare = "open_share"
-      case upcomingOpenDays = "upcoming_open_days"
+      case upcomingOpenDays = "upcoming_open_days", upcomingContracts = "upcoming_contracts"
+      case upcomingSegments = "upcoming_segments"
+      case contractRatio = "contract_ratio"
+    }
+  }
+
+  /// log(renewal amount / contract renewed) over won renewals: a renewal is priced from the
+  /// customer's own contract (mean and sd of the log ratio, and how many renewals).
+  public struct ContractRatio: Codable, Sendable, Hashable {
+    public var logMean: Double
+    public var logSD: Double
+    public var renewals: Int
+
+    enum CodingKeys: String, CodingKey {
+      case renewals
+      case logMean = "log_mean", logSD = "log_sd"
     }
   }
 
