@@ -8,8 +8,9 @@ import CRMData
 /// account model's expansion and renewal rates and for the renewal anniversary schedule, whose
 /// open share already counts the anniversaries that opened no renewal (customers who left).
 /// Without it those deals could only be drawn at flat recent rates, which lag a growing base:
-/// on the sample folder reduced to deals, history, stages and reps, the backtest's WAPE is 10.2%
-/// with derived customers against 14.2% with flat rates (10.5% with the real accounts.csv).
+/// on the sample folder reduced to deals, history, stages and reps, the backtest's WAPE was 10.2%
+/// with derived customers against 14.2% with flat rates (10.5% with the real accounts.csv;
+/// docs/MODEL.md §7 has the figures since renewals are priced from contracts).
 enum DerivedAccounts {
   /// The derived customers, by account id; nil when no won deal has an account id.
   static func customers(of folder: CRMFolder) -> [Account]? {
