@@ -81,9 +81,12 @@ struct ParameterSet {
   var renewalRatioMean: Double
   var renewalRatioSD: Double
 
+  /// - Parameter vectorKernel: the trials will run the C kernel whenever the stage families
+  ///   allow it; it conditions on age itself, so `openConditioning` (24 bytes and a log-normal
+  ///   tail computation per open deal, per block and worker) is then left empty.
   init(
     compiled c: CompiledPipeline, adjustments: SimulationAdjustments,
-    draw generator: inout SimulationRandom?
+    draw generator: inout SimulationRandom?, vectorKernel: Bool = false
   ) {
     let model = c.model
     let n = c.stageCount
@@ -148,7 +151,10 @@ struct ParameterSet {
     }
     stageTable = table
     let rowStride = stride
-    openConditioning = table.withUnsafeBufferPointer { t in
+    let kernelConditions = vectorKernel && table.withUnsafeBufferPointer {
+      VectorKernel.applies(table: $0.baseAddress!, stride: rowStride)
+    }
+    openConditioning = kernelConditions ? [] : table.withUnsafeBufferPointer { t in
       c.deals.map { d in
         d.ageDays > 0
           ? TrialKernel.conditioning(t.baseAddress! + Int(d.stage) * rowStride, logAge: d.logAge)

@@ -113,7 +113,8 @@ public struct PipelineSimulator: Sendable {
           if block != cachedBlock {
             var parameterStream: SimulationRandom? =
               uncertainty ? SimulationRandom(seed: seed, block: UInt64(block) | 1 << 63) : nil
-            params = ParameterSet(compiled: c, adjustments: adjustments, draw: &parameterStream)
+            params = ParameterSet(
+              compiled: c, adjustments: adjustments, draw: &parameterStream, vectorKernel: vectorLanes != nil)
             context = scopeAll ? NewDealContext(compiled: c, params: params!, adjustments: adjustments) : nil
             cachedBlock = block
           }
