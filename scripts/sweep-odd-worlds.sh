@@ -3,7 +3,8 @@
 # no stages.csv, 1, 2 and 20 stages, 12 deals, date-times, zero and huge amounts, one owner,
 # Unicode stage names, a fast-growing world, account ids without accounts.csv) and fails on any
 # crash, internal error or timeout. Exit 65 is accepted only with an `error:` line saying what
-# the folder lacks (a what-if lever that needs leads.csv, say). Not part of CI: a few minutes.
+# the folder lacks (a what-if lever that needs leads.csv, say). CI runs it on the debug build
+# (about 3 minutes; 50 s on a release build).
 #
 #   scripts/sweep-odd-worlds.sh            # release build, 300 trials
 #   PIPECAST=.build/debug/pipecast scripts/sweep-odd-worlds.sh
