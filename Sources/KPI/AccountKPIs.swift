@@ -260,7 +260,7 @@ extension KPIContext {
   func clvFigures() -> (clv: Double?, details: [String: KPIDetail])? {
     guard folder.accounts != nil else { return nil }
     let a = end - 365
-    let (revenue, _) = bookings(from: a, to: end)
+    let (revenue, _, _) = bookings(from: a, to: end)
     let t = accountTable
     var startCount = 0
     var endCount = 0

@@ -551,15 +551,17 @@ extension KPIContext {
 
   // MARK: sales_growth
 
-  /// Won bookings in [from, to), in total and per group.
-  func bookings(from a: Int32, to b: Int32) -> (Double, GroupSums) {
+  /// Won bookings in [from, to), in total and per group, and how many won deals they are.
+  func bookings(from a: Int32, to b: Int32) -> (Double, GroupSums, count: Int) {
     var total = 0.0
+    var count = 0
     var by = GroupSums()
     for i in 0..<dealCount where outcome[i] == .won && closed[i] >= a && closed[i] < b {
       total += amount[i]
+      count += 1
       if let g = dealGroup?[i] { by.add(g, num: amount[i], den: 1) }
     }
-    return (total, by)
+    return (total, by, count)
   }
 
   func salesGrowth() -> KPIResult {
@@ -570,9 +572,9 @@ extension KPIContext {
     // Like for like: the same number of days from the start of the earlier range.
     let prevStart = previousFirst.start.index
     let yoyStart = firstPeriod.yearEarlier.start.index
-    let (now, byNow) = bookings(from: start, to: end)
-    let (prev, byPrev) = bookings(from: prevStart, to: min(prevStart + length, start))
-    let (yoy, _) = bookings(from: yoyStart, to: yoyStart + length)
+    let (now, byNow, wonNow) = bookings(from: start, to: end)
+    let (prev, byPrev, wonBefore) = bookings(from: prevStart, to: min(prevStart + length, start))
+    let (yoy, _, _) = bookings(from: yoyStart, to: yoyStart + length)
     var breakdown: [String: Double?] = [:]
     for (g, name) in groups.names.enumerated() where dealGroup != nil {
       let a = g < byNow.seen.count ? byNow.num[g] : 0
@@ -588,13 +590,7 @@ extension KPIContext {
     note(&d)
     return KPIResult(
       id: "sales_growth", group: .strategy, value: prev > 0 ? now / prev - 1 : nil, unit: .ratio,
-      numerator: now, denominator: prev, n: wonDeals(from: start, to: end) + wonDeals(from: prevStart, to: min(prevStart + length, start)),
-      details: d, breakdown: breakdown)
-  }
-
-  /// Won deals closed in [from, to): the deals behind a growth ratio's two totals.
-  func wonDeals(from a: Int32, to b: Int32) -> Int {
-    (0..<dealCount).reduce(0) { $0 + (outcome[$1] == .won && closed[$1] >= a && closed[$1] < b ? 1 : 0) }
+      numerator: now, denominator: prev, n: wonNow + wonBefore, details: d, breakdown: breakdown)
   }
 }
 

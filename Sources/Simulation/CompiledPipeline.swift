@@ -139,10 +139,9 @@ struct CompiledPipeline: Sendable {
   /// Index in the qualification source effects (−1 = reference level).
   let leadSourceEffect: [Int]
   let segmentGroup: [Int32]
-  /// Group of each simulated outbound deal under `--by source`: the outbound origin's sources
-  /// (`outboundSourceGroups`, drawn with the cumulative shares `outboundSourceCumulative`, last
-  /// entry 2) when it has more than one, else `outboundGroup`.
-  let outboundGroup: Int32
+  /// Group of each simulated outbound deal: one of `outboundSourceGroups` (never empty) drawn
+  /// with the cumulative shares `outboundSourceCumulative` (last entry 2); drawn only when there
+  /// are several (`--by source` and outbound deals of several sources).
   let outboundSourceGroups: [Int32]
   let outboundSourceCumulative: [Double]
   /// Without an account model (no accounts.csv, or no customer in it): expansion and renewal
@@ -302,20 +301,14 @@ struct CompiledPipeline: Sendable {
       return i - 1
     }
     segmentGroup = segments.map { options.groupBy == .segment ? group($0.key) : none }
-    if options.groupBy == .source, outboundSourceShares.count > 1 {
-      let total = outboundSourceShares.reduce(0) { $0 + max(0, $1.share) }
-      var cumulative = 0.0
-      outboundSourceGroups = outboundSourceShares.map { group($0.source) }
-      outboundSourceCumulative = outboundSourceShares.enumerated().map { (i, s) in
-        cumulative += max(0, s.share) / total
-        return i == outboundSourceShares.count - 1 ? 2 : cumulative
-      }
-      outboundGroup = none
-    } else {
-      outboundSourceGroups = []
-      outboundSourceCumulative = []
-      let only = outboundSourceShares.first?.source ?? "outbound"
-      outboundGroup = options.groupBy == .source ? group(only) : none
+    let outboundSources: [(source: String, share: Double)] = options.groupBy != .source ? []
+      : outboundSourceShares.isEmpty ? [("outbound", 1)] : outboundSourceShares.map { ($0.source, $0.share) }
+    let outboundTotal = outboundSources.reduce(0) { $0 + max(0, $1.share) }
+    var outboundCumulative = 0.0
+    outboundSourceGroups = outboundSources.isEmpty ? [none] : outboundSources.map { group($0.source) }
+    outboundSourceCumulative = outboundSources.isEmpty ? [2] : outboundSources.enumerated().map { (i, s) in
+      outboundCumulative += max(0, s.share) / outboundTotal
+      return i == outboundSources.count - 1 ? 2 : outboundCumulative
     }
     expansionGroup = options.groupBy == .source ? group("expansion") : none
     renewalGroup = options.groupBy == .source ? group("renewal") : none

@@ -333,7 +333,7 @@ extension TrialKernel {
     /// `--by source` group of an outbound deal: drawn from its own stream when the outbound
     /// deals have several sources, so grouping never changes what the trial simulates.
     func outboundSource(_ g: inout SimulationRandom) -> Int32 {
-      guard !c.outboundSourceCumulative.isEmpty else { return c.outboundGroup }
+      guard c.outboundSourceGroups.count > 1 else { return c.outboundSourceGroups[0] }
       let u = g.uniform()
       var i = 0
       while u >= c.outboundSourceCumulative[i] { i += 1 }
@@ -462,7 +462,7 @@ extension TrialKernel {
           let (r, rampAt) = repState(rep, at: t0, count: c.creationRamp.count, ctx)
           let ramp = c.creationRamp[rampAt]
           var g = SimulationRandom(key: key, outboundTag, w, rep)
-          var sourceStream = c.outboundSourceCumulative.isEmpty ? g : SimulationRandom(key: key, outboundSourceTag, w, rep)
+          var sourceStream = c.outboundSourceGroups.count == 1 ? g : SimulationRandom(key: key, outboundSourceTag, w, rep)
           let rate = rep < p.repOutboundPerWeek.count ? p.repOutboundPerWeek[rep] : r.outboundPerWeek
           let n = Sampling.poisson(rate * ramp * multiplier, using: &g)
           for _ in 0..<n {
@@ -474,7 +474,7 @@ extension TrialKernel {
         }
         if lever && adj.extraActiveReps > 0 {
           var g = SimulationRandom(key: key, extraTag, w)
-          var sourceStream = c.outboundSourceCumulative.isEmpty ? g : SimulationRandom(key: key, outboundSourceTag, w, -1)
+          var sourceStream = c.outboundSourceGroups.count == 1 ? g : SimulationRandom(key: key, outboundSourceTag, w, -1)
           let n = Sampling.poisson(Double(adj.extraActiveReps) * ctx.meanOutboundPerWeek * multiplier, using: &g)
           for _ in 0..<n {
             let (segment, mu, sigma) = segmentDraw(p, origin: outboundOrigin, rng: &g)
@@ -484,15 +484,22 @@ extension TrialKernel {
         }
       }
 
-      // Expansion and renewal deals from customers, who churn.
+      // Expansion and renewal deals: from customers, who churn (account model), else at their
+      // recent flat weekly rates (no churn, no anniversaries). Expected deals this week =
+      // volume × (expansion + renewal rate) × time (customers and months, or 1 and 1).
+      var rates: (expansion: Double, renewal: Double, volume: Double, time: Double)?
       if c.model.accounts != nil, customers > 0 {
-        var weekly = SimulationRandom(key: key, customerTag, w)
-        let expansionRate = max(0, p.expansionDealsPerCustomerMonth)
         // Scheduled renewals cover the schedule's span; the flat rate only beyond it.
         let renewalRate = scheduled && t0 < Double(NewDealModel.renewalScheduleSpanDays)
           ? 0 : max(0, p.renewalDealsPerCustomerMonth)
-        let n = Sampling.poisson(customers * (expansionRate + renewalRate) * weekFraction, using: &weekly)
-        let expansionShare = expansionRate + renewalRate > 0 ? expansionRate / (expansionRate + renewalRate) : 1
+        rates = (max(0, p.expansionDealsPerCustomerMonth), renewalRate, customers, weekFraction)
+      } else if c.model.accounts == nil, byOrigin, p.flatExpansionPerWeek + p.flatRenewalPerWeek > 0 {
+        rates = (p.flatExpansionPerWeek, p.flatRenewalPerWeek, 1, 1)
+      }
+      if let r = rates {
+        var weekly = SimulationRandom(key: key, customerTag, w)
+        let n = Sampling.poisson(r.volume * (r.expansion + r.renewal) * r.time, using: &weekly)
+        let expansionShare = r.expansion + r.renewal > 0 ? r.expansion / (r.expansion + r.renewal) : 1
         for k in 0..<n {
           var g = SimulationRandom(key: key, customerDealTag, w, k)
           let isExpansion = g.uniform() < expansionShare
@@ -510,24 +517,9 @@ extension TrialKernel {
               source: isExpansion ? c.expansionGroup : c.renewalGroup, isRenewal: !isExpansion, ctx: ctx, rng: &g)
           }
         }
-        let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &weekly)
-        customers = max(0, customers - Double(churned))
-      } else if c.model.accounts == nil, byOrigin, p.flatExpansionPerWeek + p.flatRenewalPerWeek > 0 {
-        // No account model: the recent weekly rates, without churn or anniversaries.
-        var weekly = SimulationRandom(key: key, customerTag, w)
-        let total = p.flatExpansionPerWeek + p.flatRenewalPerWeek
-        let n = Sampling.poisson(total, using: &weekly)
-        let expansionShare = p.flatExpansionPerWeek / total
-        for k in 0..<n {
-          var g = SimulationRandom(key: key, customerDealTag, w, k)
-          let isExpansion = g.uniform() < expansionShare
-          let created = t0 + 7 * g.uniform()
-          let rep = owner(created, &g, accountDeal: true)
-          let origin = isExpansion ? expansionOrigin : renewalOrigin
-          let (segment, mu, sigma) = segmentDraw(p, origin: origin, rng: &g)
-          launch(trial: trial, created: created, mu: mu, sigma: sigma, segment: segment, rep: rep,
-            source: isExpansion ? c.expansionGroup : c.renewalGroup, origin: origin, isRenewal: !isExpansion,
-            ctx: ctx, rng: &g)
+        if c.model.accounts != nil {
+          let churned = Sampling.poisson(customers * p.monthlyChurnHazard * weekFraction, using: &weekly)
+          customers = max(0, customers - Double(churned))
         }
       }
     }
